@@ -1,0 +1,3 @@
+//! One file per subcommand; each is a short wiring function.
+
+pub mod extract;

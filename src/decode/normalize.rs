@@ -1,0 +1,233 @@
+//! Text normalisation, and folding for matching.
+//!
+//! [`normalize`] produces the report's normalised text, the text all offsets
+//! in the outputs refer to: full-width ASCII forms (digits, letters,
+//! punctuation, `％`) become ASCII, U+3000, NBSP and the other wide spaces
+//! become spaces, zero-width characters go, dash variants become `-`, and the
+//! CJK compatibility forms are NFKC-normalised. Each line is trimmed, runs of
+//! spaces inside a line shrink to one, and blank lines are dropped, so the
+//! result has one paragraph (or table row) per line.
+//!
+//! [`fold`] maps traditional characters (and the vocabulary of converted
+//! mirrors: 檔案 → 文件, 資訊 → 信息, 入口網站 → 门户网站) to simplified ones for
+//! matching, without changing any byte offset: matches found in the folded
+//! text are read back from the normalised text as printed.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises text as described in the module docs.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line = String::new();
+    let mut pending_space = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let mapped = match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                Mapped::Newline
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => Mapped::Newline,
+            ' '
+            | '\t'
+            | '\u{0B}'
+            | '\u{0C}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}' => Mapped::Space,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => Mapped::Drop,
+            '\u{FF01}'..='\u{FF5E}' => Mapped::Char(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => Mapped::Char('-'),
+            '\u{FE6A}' => Mapped::Char('%'),
+            c if c.is_control() => Mapped::Space,
+            '\u{F900}'..='\u{FAFF}'
+            | '\u{2F00}'..='\u{2FDF}'
+            | '\u{FE10}'..='\u{FE1F}'
+            | '\u{FE30}'..='\u{FE4F}'
+            | '\u{FE50}'..='\u{FE6F}'
+            | '\u{3200}'..='\u{3243}'
+            | '\u{FF5F}'..='\u{FFEF}' => Mapped::Nfkc(c),
+            c => Mapped::Char(c),
+        };
+        match mapped {
+            Mapped::Newline => {
+                flush_line(&mut out, &mut line);
+                pending_space = false;
+            }
+            Mapped::Space => pending_space = !line.is_empty(),
+            Mapped::Drop => {}
+            Mapped::Char(c) => {
+                if pending_space {
+                    line.push(' ');
+                    pending_space = false;
+                }
+                line.push(c);
+            }
+            Mapped::Nfkc(c) => {
+                if pending_space {
+                    line.push(' ');
+                    pending_space = false;
+                }
+                for n in std::iter::once(c).nfkc() {
+                    match n {
+                        '\u{FF01}'..='\u{FF5E}' => {
+                            line.push(char::from_u32(n as u32 - 0xFEE0).unwrap_or(n))
+                        }
+                        '\u{3000}' => line.push(' '),
+                        n => line.push(n),
+                    }
+                }
+            }
+        }
+    }
+    flush_line(&mut out, &mut line);
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+enum Mapped {
+    Newline,
+    Space,
+    Drop,
+    Char(char),
+    Nfkc(char),
+}
+
+fn flush_line(out: &mut String, line: &mut String) {
+    let trimmed = line.trim_end();
+    if !trimmed.is_empty() {
+        out.push_str(trimmed);
+        out.push('\n');
+    }
+    line.clear();
+}
+
+/// Folds traditional characters to simplified ones, keeping every byte offset.
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut folded = fast2s::convert(text);
+    if folded.len() != text.len() {
+        // Not expected (the table maps three-byte characters to three-byte
+        // characters), but offsets must hold: fall back to char-by-char.
+        folded = text
+            .chars()
+            .map(|c| {
+                let mut buf = [0u8; 4];
+                let f = fast2s::convert(c.encode_utf8(&mut buf));
+                match f.chars().next() {
+                    Some(f) if f.len_utf8() == c.len_utf8() => f,
+                    _ => c,
+                }
+            })
+            .collect();
+    }
+    // Vocabulary of s2twp-converted mirrors, mapped back (same byte lengths).
+    for (trad, simp) in [("檔案", "文件"), ("資訊", "信息"), ("入口網站", "门户网站")]
+    {
+        debug_assert_eq!(trad.len(), simp.len());
+        let mut from = 0;
+        while let Some(at) = text[from..].find(trad) {
+            let at = from + at;
+            folded.replace_range(at..at + trad.len(), simp);
+            from = at + trad.len();
+        }
+    }
+    folded
+}
+
+/// The largest char boundary of `s` at or below `at`.
+pub fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Maps byte offsets of a string to char offsets, for writing spans.
+pub struct CharIndex {
+    /// Byte offsets of every char boundary, in order (plus the end).
+    starts: Vec<u32>,
+}
+
+impl CharIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
+        starts.push(text.len() as u32);
+        CharIndex { starts }
+    }
+
+    /// The char offset of byte offset `byte` (which must be a char boundary).
+    pub fn char_at(&self, byte: usize) -> usize {
+        match self.starts.binary_search(&(byte as u32)) {
+            Ok(i) | Err(i) => i,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_forms_and_spaces() {
+        assert_eq!(
+            normalize("收到１３３９件，办结率９８．２％"),
+            "收到1339件,办结率98.2%"
+        );
+        assert_eq!(
+            normalize("（一）概述：\u{3000}甲\u{A0}\u{A0}乙"),
+            "(一)概述: 甲 乙"
+        );
+        assert_eq!(normalize("电话：0715—8126116"), "电话:0715-8126116");
+        assert_eq!(normalize("a\u{200B}b\u{FEFF}c"), "abc");
+    }
+
+    #[test]
+    fn lines_are_trimmed_and_blank_lines_dropped() {
+        assert_eq!(
+            normalize("  一、概述 \r\n\r\n\t正文  内容\n\n"),
+            "一、概述\n正文 内容"
+        );
+        assert_eq!(normalize("\n\n"), "");
+    }
+
+    #[test]
+    fn compatibility_forms() {
+        // A CJK compatibility ideograph, a Kangxi radical, a small-form bracket.
+        assert_eq!(
+            normalize("\u{F900}\u{2F00}\u{FE5D}2012\u{FE5E}"),
+            "\u{8C48}一〔2012〕"
+        );
+        assert_eq!(normalize("\u{3220}概述"), "(一)概述");
+    }
+
+    #[test]
+    fn folding_keeps_offsets() {
+        let t = "本年新收政府信息公開申請數量 規範性檔案 政府資訊19條";
+        let f = fold(t);
+        assert_eq!(f.len(), t.len());
+        assert_eq!(f, "本年新收政府信息公开申请数量 规范性文件 政府信息19条");
+        assert_eq!(fold("abc"), "abc");
+    }
+
+    #[test]
+    fn char_index() {
+        let t = "a中b";
+        let ix = CharIndex::new(t);
+        assert_eq!(ix.char_at(0), 0);
+        assert_eq!(ix.char_at(1), 1);
+        assert_eq!(ix.char_at(4), 2);
+        assert_eq!(ix.char_at(5), 3);
+    }
+}

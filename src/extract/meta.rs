@@ -1,0 +1,736 @@
+//! Report metadata: title, compiling agency, year covered, publication and
+//! signature dates, statistics period.
+//!
+//! Everything comes from what the page prints; what is not printed stays
+//! `None` (CONTRACT.md: never guess). Matching runs on folded text (so
+//! traditional renderings match); values are read back as printed.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dates::{self, Date};
+use crate::model::Period;
+
+/// Text a report's metadata is read from.
+pub struct Input<'a> {
+    /// The report body, normalised.
+    pub body: &'a str,
+    /// Its folded twin.
+    pub body_folded: &'a str,
+    /// Page text before the body (headings, date lines, breadcrumbs), normalised.
+    pub pre: &'a str,
+    /// Its folded twin.
+    pub pre_folded: &'a str,
+    /// The HTML `<title>`.
+    pub page_title: Option<&'a str>,
+    /// `<meta name content>` pairs.
+    pub metas: &'a [(String, String)],
+}
+
+/// Extracted metadata.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Meta {
+    /// Title as printed.
+    pub title: Option<String>,
+    /// The compiling body.
+    pub agency: Option<String>,
+    /// Year covered.
+    pub year: Option<i32>,
+    /// Publication date.
+    pub published: Option<String>,
+    /// Date under the signature.
+    pub signed: Option<String>,
+    /// Statistics period.
+    pub period: Option<Period>,
+}
+
+/// Endings of names of government bodies.
+const ORG_SUFFIXES: &[&str] = &[
+    "人民政府",
+    "政府",
+    "办公室",
+    "办公厅",
+    "委员会",
+    "管委会",
+    "领导小组",
+    "小组",
+    "办事处",
+    "街道",
+    "局",
+    "委",
+    "厅",
+    "办",
+    "中心",
+    "站",
+    "所",
+    "院",
+    "处",
+    "队",
+    "署",
+    "部",
+    "镇",
+    "乡",
+    "县",
+    "区",
+    "市",
+    "省",
+    "自治区",
+    "州",
+    "盟",
+    "旗",
+    "室",
+    "科",
+    "会",
+    "公司",
+    "集团",
+];
+
+/// Endings that name a whole region rather than a body.
+const REGION_SUFFIXES: &[&str] = &["市", "省", "自治区", "县", "区", "州", "盟", "旗", "地区"];
+
+/// Reads every metadata field.
+pub fn extract(input: &Input) -> Meta {
+    let title = title(input);
+    let period = period(input.body, input.body_folded);
+    let year = title
+        .as_ref()
+        .and_then(|t| year_in(&super::fold_str(t)))
+        .or_else(|| period.as_ref().and_then(|p| p.0.map(|d| d.y)))
+        .or_else(|| year_from_text(input.body_folded));
+    let signed = signed(input.body, input.body_folded);
+    let agency = compiler(input.body, input.body_folded)
+        .or_else(|| signature(input.body, input.body_folded, signed.is_some()))
+        .or_else(|| title.as_deref().and_then(agency_from_title))
+        .or_else(|| opening_agency(input.body, input.body_folded));
+    Meta {
+        title,
+        agency,
+        year,
+        published: published(input),
+        signed: signed.map(|d| d.iso()),
+        period: period.map(|(s, e)| Period {
+            start: s.map(Date::iso),
+            end: e.map(Date::iso),
+        }),
+    }
+}
+
+fn is_org(name: &str) -> bool {
+    ORG_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+fn is_region(name: &str) -> bool {
+    REGION_SUFFIXES.iter().any(|s| name.ends_with(s))
+        && !name.ends_with("街道")
+        && !name.ends_with("社区")
+}
+
+/// A name as printed must be plain: Han characters and a few joiners, no
+/// ASCII (injected spam such as `365bet…`), no punctuation.
+fn is_plain_name(name: &str) -> bool {
+    let n = name.chars().count();
+    (2..=40).contains(&n)
+        && name
+            .chars()
+            .all(|c| crate::html::render::is_han(c) || matches!(c, '(' | ')' | '·'))
+}
+
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*(?:年|政府|$|[^\d])").expect("valid regex"));
+
+fn year_in(s: &str) -> Option<i32> {
+    YEAR.captures_iter(s)
+        .find_map(|c| c[1].parse().ok().filter(|y| (1990..=2100).contains(y)))
+}
+
+// ----- title -------------------------------------------------------------
+
+static TITLE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:年度报告|年报|工作报告)").expect("valid regex"));
+
+/// A report title at the start of a line, with what follows it.
+fn title_in_line(folded: &str) -> Option<(usize, usize)> {
+    let line = folded.trim();
+    let lead = folded.len() - folded.trim_start().len();
+    if line.contains(['>', '»', '。', ',', '|'])
+        || line.contains("当前位置")
+        || line.contains("位置:")
+    {
+        return None;
+    }
+    let m = TITLE_END.find_iter(line).last()?;
+    let head = &line[..m.end()];
+    if !(head.contains("信息公开") || head.contains("政务公开")) || head.starts_with("关于")
+    {
+        return None;
+    }
+    if head.chars().count() > 60 {
+        return None;
+    }
+    let tail = line[m.end()..].trim();
+    // A spam or site suffix after a separator may follow (…年度报告-凯发平台).
+    if !(tail.is_empty() || tail.starts_with(['-', '_', '—', '–']) && tail.chars().count() <= 24)
+    {
+        return None;
+    }
+    let mut start = lead;
+    // 《…》 around the title.
+    if line.starts_with('《') {
+        start += '《'.len_utf8();
+    }
+    Some((start, lead + m.end()))
+}
+
+/// The subject of a title: what precedes the year, or what precedes
+/// (政府)信息公开 when the year comes first. Byte span in the title.
+fn title_subject(folded: &str) -> (usize, usize) {
+    static LEAD_YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*(?:年\s*度?|年)?").expect("valid regex"));
+    let (from, before_year) = match LEAD_YEAR.find(folded) {
+        Some(m) if !folded[..m.start()].trim().is_empty() => return (0, m.start()),
+        Some(m) => (m.end(), true),
+        None => (0, false),
+    };
+    let _ = before_year;
+    let rest = &folded[from..];
+    let rest = rest.trim_start_matches("年度");
+    let from = folded.len() - rest.len();
+    let end = ["政务公开", "信息公开"]
+        .iter()
+        .filter_map(|w| rest.find(w))
+        .min()
+        .unwrap_or(0);
+    let mut subject = &rest[..end];
+    if subject.ends_with("政府") && !subject.ends_with("人民政府") {
+        subject = &subject[..subject.len() - "政府".len()];
+    }
+    (from, from + subject.len())
+}
+
+fn strip_spam_prefix(title: &str) -> &str {
+    // uedbet体育_uedbet官网@:西柳镇人民政府…: drop an injected prefix ending in ':'.
+    if let Some(p) = title.rfind([':', '：']) {
+        let prefix = &title[..p];
+        if prefix.chars().any(|c| c.is_ascii_alphanumeric()) {
+            return title[p + title[p..].chars().next().map_or(1, char::len_utf8)..]
+                .trim_start_matches('@');
+        }
+    }
+    title
+}
+
+fn title(input: &Input) -> Option<String> {
+    let pre: Vec<(&str, &str)> = input.pre.lines().zip(input.pre_folded.lines()).collect();
+    let body: Vec<(&str, &str)> = input
+        .body
+        .lines()
+        .zip(input.body_folded.lines())
+        .take(15)
+        .collect();
+    let pre_tail = &pre[pre.len().saturating_sub(40)..];
+    for lines in [pre_tail, &body[..]] {
+        for (i, (line, fline)) in lines.iter().enumerate() {
+            // A title broken over two lines: 市政府研究室2019年政府信息公开 / 工作年度报告.
+            let joined =
+                (i > 0 && title_in_line(fline).is_none() && fline.trim().chars().count() <= 12)
+                    .then(|| {
+                        let (pl, pfl) = lines[i - 1];
+                        (
+                            format!("{}{}", pl.trim(), line.trim()),
+                            format!("{}{}", pfl.trim(), fline.trim()),
+                        )
+                    })
+                    .filter(|(_, jf)| title_in_line(jf).is_some());
+            let (line, fline): (&str, &str) = match &joined {
+                Some((l, f)) => (l.as_str(), f.as_str()),
+                None => (line, fline),
+            };
+            let Some((s, e)) = title_in_line(fline) else {
+                continue;
+            };
+            let mut title = line[s..e].trim().to_string();
+            let mut ftitle = fline[s..e].trim().to_string();
+            let (ss, se) = title_subject(&ftitle);
+            if ss == se && i > 0 && joined.is_none() {
+                let (pline, pfline) = lines[i - 1];
+                let p = pline.trim();
+                if p.chars().count() <= 30
+                    && !pfline.contains([',', '。', ':', '|', '>', '(', ')'])
+                    && !["发布", "时间", "日期", "来源", "信息公开"]
+                        .iter()
+                        .any(|w| pfline.contains(w))
+                    && (is_org(pfline.trim()) || year_in(pfline).is_some())
+                {
+                    title = format!("{p}{title}");
+                    ftitle = format!("{}{ftitle}", pfline.trim());
+                }
+            }
+            let (ss, se) = title_subject(&ftitle);
+            if ss == se && year_in(&ftitle).is_none() {
+                continue; // a column name such as 政府信息公开年报
+            }
+            let title = strip_spam_prefix(&title).trim().to_string();
+            return Some(title);
+        }
+    }
+    // A <meta> or <title> heading.
+    let meta_title = input
+        .metas
+        .iter()
+        .find(|(n, _)| matches!(n.as_str(), "articletitle" | "title" | "og:title"))
+        .map(|(_, v)| v.as_str());
+    for t in meta_title.into_iter().chain(input.page_title) {
+        for part in t.split(['_', '|', '-', '—']) {
+            let folded = super::fold_str(part);
+            if let Some((s, e)) = title_in_line(&folded) {
+                let (ss, se) = title_subject(&folded[s..e]);
+                if ss != se || year_in(&folded).is_some() {
+                    return Some(strip_spam_prefix(part[s..e].trim()).to_string());
+                }
+            }
+        }
+    }
+    // 现编制形成了《西柳镇人民政府2023年政府信息公开工作年度报告》 in the preamble.
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"《([^《》\n]{4,60}?(?:年度报告|年报))》").expect("valid regex")
+    });
+    let head_end = floor_boundary(input.body_folded, 600);
+    for m in QUOTED.captures_iter(&input.body_folded[..head_end]) {
+        let g = m.get(1).expect("group");
+        let raw = strip_spam_prefix(&input.body[g.start()..g.end()]);
+        let folded = super::fold_str(raw);
+        let (ss, se) = title_subject(&folded);
+        if ss != se
+            && year_in(&folded).is_some()
+            && (folded.contains("信息公开") || folded.contains("政务公开"))
+        {
+            return Some(raw.to_string());
+        }
+    }
+    None
+}
+
+use crate::decode::normalize::floor_boundary;
+
+// ----- agency ------------------------------------------------------------
+
+/// 本报告由X(根据…)编制: the compiler sentence.
+fn compiler(body: &str, folded: &str) -> Option<String> {
+    const STOP: &[&str] = &[
+        "根据", "按照", "依据", "依照", "汇总", "综合", "负责", "结合", "会同", "牵头", "编制",
+        "组织", "统一", "在", "对", "于", "会", "联合",
+    ];
+    let mut from = 0;
+    while let Some(p) = folded[from..].find('由') {
+        let at = from + p + '由'.len_utf8();
+        from = at;
+        let rest = &folded[at..];
+        let mut end = 0;
+        for (i, c) in rest.char_indices() {
+            if !crate::html::render::is_han(c) && !matches!(c, '(' | ')')
+                || STOP.iter().any(|w| rest[i..].starts_with(w))
+            {
+                break;
+            }
+            end = i + c.len_utf8();
+            if end > 120 {
+                break;
+            }
+        }
+        // Take the longest prefix that names a body (由X根据 stops above; 由X局编制 ends in a suffix).
+        let name = &rest[..end];
+        if name.is_empty() || !is_org(name) {
+            continue;
+        }
+        let sentence_end = folded[at..].find('。').map_or(folded.len(), |p| at + p);
+        if !folded[at + end..sentence_end].contains("编制") {
+            continue;
+        }
+        let printed = body[at..at + end].trim();
+        if is_plain_name(printed) {
+            return Some(printed.to_string());
+        }
+    }
+    None
+}
+
+/// The signature at the end: an agency line above the date, or the last line.
+fn signature(body: &str, folded: &str, has_date: bool) -> Option<String> {
+    let lines: Vec<(&str, &str)> = body.lines().zip(folded.lines()).collect();
+    let last = lines.len().checked_sub(1)?;
+    let candidates: Vec<usize> = if has_date {
+        vec![last.checked_sub(1)?]
+    } else {
+        vec![last]
+    };
+    for i in candidates {
+        let (line, fline) = lines[i];
+        let line = line.trim().trim_end_matches(['|', ' ']);
+        let fline = fline.trim().trim_end_matches(['|', ' ']);
+        // The last word of the line (a one-paragraph page ends "… 韶关市武江区龙归镇人民政府 |").
+        let start = line.rfind(' ').map_or(0, |p| p + 1);
+        let name = &line[start..];
+        let fname = &fline[start..];
+        if is_plain_name(name)
+            && is_org(fname)
+            && name.chars().count() <= 30
+            && !fname.ends_with("报告")
+        {
+            return Some(name.to_string());
+        }
+    }
+    None
+}
+
+fn agency_from_title(title: &str) -> Option<String> {
+    let folded = super::fold_str(title);
+    let (s, e) = title_subject(&folded);
+    let name = title[s..e].trim();
+    let fname = folded[s..e].trim();
+    (is_plain_name(name) && !is_region(fname)).then(|| name.to_string())
+}
+
+/// The reporting body named in the opening sentences.
+fn opening_agency(body: &str, folded: &str) -> Option<String> {
+    static SUBJECT_REPORT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([^\n,。:(]{2,30}?)\s*(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")
+            .expect("valid regex")
+    });
+    static PUBLISH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"公布([^\n,。:(]{2,30}?)\s*(?:19|20)\d{2}\s*年度?").expect("valid regex")
+    });
+    static YEAR_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^(?:19|20)\d{2}\s*年度?\s*,\s*([^\n,。:(]{2,20}?)(?:认真|坚持|高度重视|积极|严格|深入|全面|继续|切实|始终|紧紧|扎实|不断|进一步|围绕|按照|以)")
+            .expect("valid regex")
+    });
+    let head = &folded[..floor_boundary(folded, 1500)];
+    let accept = |s: usize, e: usize| -> Option<String> {
+        let name = body[s..e].trim();
+        let fname = folded[s..e].trim();
+        (is_plain_name(name)
+            && is_org(fname)
+            && !is_region(fname)
+            && !fname.starts_with(['我', '本', '在', '全', '各', '对']))
+        .then(|| name.to_string())
+    };
+    for re in [&*SUBJECT_REPORT, &*PUBLISH, &*YEAR_SUBJECT] {
+        if let Some(c) = re.captures(head) {
+            let g = c.get(1).expect("group");
+            if let Some(a) = accept(g.start(), g.end()) {
+                return Some(a);
+            }
+            if std::ptr::eq(re, &*YEAR_SUBJECT) || std::ptr::eq(re, &*PUBLISH) {
+                // A region or "我局": nothing to take from this kind of sentence.
+                continue;
+            }
+        }
+    }
+    None
+}
+
+// ----- dates -------------------------------------------------------------
+
+/// 发布时间:2014-02-20 and friends, on the page or at the top of the text.
+fn published(input: &Input) -> Option<String> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(发布时间|发布日期|发文日期|发表时间|发稿时间|公开日期|发布于|日期|时间)\s*[:]?\s*\|?\s*").expect("valid regex")
+    });
+    static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^\s*\S[^\n]{7,20}?\s+(?:\d{1,2}:\d{2}(?::\d{2})?\s+)?(?:来源|作者|浏览|点击|阅读|字号|发布者|信息来源)").expect("valid regex")
+    });
+    let head_len = floor_boundary(input.body_folded, 1500);
+    for text in [input.pre_folded, &input.body_folded[..head_len]] {
+        for m in LABEL.captures_iter(text) {
+            let label = m.get(1).expect("group");
+            let before: String = text[..label.start()]
+                .chars()
+                .rev()
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if [
+                "成文", "生成", "统计", "截止", "更新", "有效", "施行", "印发",
+            ]
+            .iter()
+            .any(|w| before.ends_with(w))
+            {
+                continue;
+            }
+            if label.as_str() == "时间"
+                && ["统计", "办理", "答复"].iter().any(|w| before.ends_with(w))
+            {
+                continue;
+            }
+            let after = m.get(0).expect("match").end();
+            if let Some(d) = dates::at_start(&text[after..]) {
+                return Some(d.date.iso());
+            }
+        }
+        for m in DATE_LINE.find_iter(text) {
+            let line = m.as_str().trim_start();
+            if let Some(d) = dates::at_start(line) {
+                return Some(d.date.iso());
+            }
+        }
+    }
+    for (name, value) in input.metas {
+        if matches!(
+            name.as_str(),
+            "pubdate"
+                | "publishdate"
+                | "firstpublishedtime"
+                | "publishtime"
+                | "article:published_time"
+                | "dc.date"
+        ) && let Some(d) = dates::at_start(value.trim())
+        {
+            return Some(d.date.iso());
+        }
+    }
+    None
+}
+
+/// The date on the last line, under the signature.
+fn signed(body: &str, folded: &str) -> Option<Date> {
+    let _ = body;
+    let last = folded
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())?;
+    let last = last.trim_matches(['|', ' ', '(', ')']);
+    let found = dates::find_all(last);
+    let d = found.last()?;
+    if d.end != last.len() {
+        return None;
+    }
+    let before = last[..d.start].trim();
+    if before.is_empty()
+        || (is_org(before)
+            && before.chars().count() <= 30
+            && before.chars().all(crate::html::render::is_han))
+    {
+        return Some(d.date);
+    }
+    None
+}
+
+/// 统计期限自…至…止 and its many spellings.
+fn period(body: &str, folded: &str) -> Option<(Option<Date>, Option<Date>)> {
+    let _ = body;
+    static KEY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"统计期限|统计时限|统计时间|统计期间|统计区间|统计周期|统计范围|数据期限|期限|时限|涵盖").expect("valid regex")
+    });
+    for m in KEY.find_iter(folded) {
+        let after = m.end();
+        // The first digit within a few characters.
+        let window_end = floor_boundary(folded, after + 40);
+        let Some(d0) = folded[after..window_end].find(|c: char| c.is_ascii_digit()) else {
+            continue;
+        };
+        let between = &folded[after..after + d0];
+        if between.contains(['。', '\n']) || between.chars().count() > 12 {
+            continue;
+        }
+        let s_at = after + d0;
+        let Some((start, len)) = dates::lenient(&folded[s_at..], None) else {
+            continue;
+        };
+        let mut pos = s_at + len;
+        let rest = &folded[pos..];
+        let rest_trim = rest.trim_start_matches([' ', '\n']);
+        pos += rest.len() - rest_trim.len();
+        let rest = rest_trim.strip_prefix('起').unwrap_or(rest_trim);
+        let rest = rest.trim_start_matches([' ', ',', '\n']);
+        let Some(rest) = ["至", "到", "-", "~", "—"]
+            .iter()
+            .find_map(|w| rest.strip_prefix(w))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start_matches([' ', '\n']);
+        let _ = pos;
+        let Some((end, _)) = dates::lenient(rest, Some(start.y)) else {
+            continue;
+        };
+        if end < start || end.y - start.y > 1 {
+            continue;
+        }
+        return Some((Some(start), Some(end)));
+    }
+    None
+}
+
+/// The most frequent plausible year in the text, ties to the earliest.
+fn year_from_text(folded: &str) -> Option<i32> {
+    static REPORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"((?:19|20)\d{2})\s*年度?[^。\n,]{0,12}?(?:政府信息公开|信息公开|政务公开)")
+            .expect("valid regex")
+    });
+    let head = &folded[..floor_boundary(folded, 800)];
+    if let Some(c) = REPORT_YEAR.captures(head)
+        && let Ok(y) = c[1].parse::<i32>()
+    {
+        return Some(y);
+    }
+    static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"((?:19|20)\d{2})\s*年(\s*\d{1,2}\s*月)?").expect("valid regex")
+    });
+    let mut counts: Vec<(i32, usize, usize)> = Vec::new(); // year, weight, first
+    for (i, c) in ANY_YEAR.captures_iter(folded).enumerate() {
+        let m = c.get(0).expect("match");
+        if folded[..m.start()].ends_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(y) = c[1].parse::<i32>() else { continue };
+        if !(1990..=2100).contains(&y) {
+            continue;
+        }
+        // A full date (a byline, a deadline) says less about the year covered.
+        let weight = if c.get(2).is_some() { 1 } else { 2 };
+        match counts.iter_mut().find(|e| e.0 == y) {
+            Some(e) => e.1 += weight,
+            None => counts.push((y, weight, i)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|e| e.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::normalize::{fold, normalize};
+
+    fn meta(body: &str, pre: &str) -> Meta {
+        let b = normalize(body);
+        let bf = fold(&b);
+        let p = normalize(pre);
+        let pf = fold(&p);
+        extract(&Input {
+            body: &b,
+            body_folded: &bf,
+            pre: &p,
+            pre_folded: &pf,
+            page_title: None,
+            metas: &[],
+        })
+    }
+
+    #[test]
+    fn seed_like_report() {
+        let m = meta(
+            "正在加载中...\n咸宁市2013年政府信息公开工作年度报告\n来源:咸宁政府网 发布时间:2014-02-20\n本年度报告根据《条例》有关要求,由咸宁市人民政府办公室编制。全文包括概述七部分。\n一、概述\n本报告中所列数据的统计期限自2013年1月1日起至2013年12月31日止。\n咸宁市人民政府办公室\n2014年1月22日",
+            "",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("咸宁市2013年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.agency.as_deref(), Some("咸宁市人民政府办公室"));
+        assert_eq!(m.year, Some(2013));
+        assert_eq!(m.published.as_deref(), Some("2014-02-20"));
+        assert_eq!(m.signed.as_deref(), Some("2014-01-22"));
+        assert_eq!(
+            m.period,
+            Some(Period {
+                start: Some("2013-01-01".into()),
+                end: Some("2013-12-31".into())
+            })
+        );
+    }
+
+    #[test]
+    fn titles() {
+        let t = |body: &str| meta(body, "").title;
+        assert_eq!(
+            t("乌海市工业和信息化局\n政府信息公开工作年度报告\n为切实做好").as_deref(),
+            Some("乌海市工业和信息化局政府信息公开工作年度报告")
+        );
+        assert_eq!(
+            t("高新区2017年政府信息公开工作年度报告-凯发平台\n时间").as_deref(),
+            Some("高新区2017年政府信息公开工作年度报告")
+        );
+        assert_eq!(
+            t("当前位置: 首页 > 政府信息公开年报\n正文").as_deref(),
+            None
+        );
+        assert_eq!(t("政府信息公开年报\n正文").as_deref(), None);
+        assert_eq!(
+            t("盐亭县行政审批局2022年政府信息公开工作年度报告(以下简称年报)是根据").as_deref(),
+            None
+        );
+        assert_eq!(
+            t("按照要求,现编制形成了《uedbet体育_uedbet官网@:西柳镇人民政府2023年政府信息公开工作年度报告》。").as_deref(),
+            Some("西柳镇人民政府2023年政府信息公开工作年度报告")
+        );
+    }
+
+    #[test]
+    fn agencies() {
+        let a = |body: &str| meta(body, "").agency;
+        assert_eq!(
+            a("本报告是根据要求,由北京市信訪辦編制的2009年度政府信息公開年度報告。").as_deref(),
+            Some("北京市信訪辦")
+        );
+        assert_eq!(a("本报告由概述、主动公开等七部分组成。").as_deref(), None);
+        assert_eq!(
+            a("2016年朝阳乡政府信息公开工作年度报告\n正文").as_deref(),
+            Some("朝阳乡")
+        );
+        assert_eq!(
+            a("2013年壶镇镇人民政府信息公开年度报告\n正文").as_deref(),
+            Some("壶镇镇人民政府")
+        );
+        assert_eq!(
+            a("2023年上海市政府信息公开工作年度报告\n正文").as_deref(),
+            None
+        );
+        assert_eq!(
+            a("一、概述\n2014年,国家卫生计生委认真贯彻落实《条例》").as_deref(),
+            Some("国家卫生计生委")
+        );
+        assert_eq!(a("一、总体情况\n2023 年,上海市坚持以").as_deref(), None);
+        assert_eq!(
+            a("特向社会公布广元市统计局2024年政府信息公开情况。").as_deref(),
+            Some("广元市统计局")
+        );
+        assert_eq!(
+            a("一、概述\n正文。\n遂溪县建新镇人民政府\n2018年12月31日").as_deref(),
+            Some("遂溪县建新镇人民政府")
+        );
+    }
+
+    #[test]
+    fn dates_and_periods() {
+        let m = meta(
+            "正文\n二、其他\n本报告所列数据的统计期限从2023年1月1日至12月31止。",
+            "发布日期: 2021-01-29 来源:本站",
+        );
+        assert_eq!(m.published.as_deref(), Some("2021-01-29"));
+        assert_eq!(m.period.unwrap().end.as_deref(), Some("2023-12-31"));
+        let m = meta(
+            "成文日期: | 2019-03-07 |\n截至2010年12月31日,运行正常。",
+            "",
+        );
+        assert_eq!(m.published, None);
+        assert_eq!(m.period, None);
+        let m = meta(
+            "统计期限自201911日起至20191231日止。",
+            "2017年03月09日    来源:",
+        );
+        assert_eq!(m.period.unwrap().start.as_deref(), Some("2019-01-01"));
+        assert_eq!(m.published.as_deref(), Some("2017-03-09"));
+        let m = meta(
+            "蓝 山 县 人 民 政 府\n2011年3月10日\n引 言\n正文2010年,我县",
+            "",
+        );
+        assert_eq!(m.signed, None);
+        assert_eq!(m.year, Some(2010));
+    }
+}

@@ -1,0 +1,184 @@
+//! One document in, one [`Report`] out: decode, find the body, normalise,
+//! then read sections, figures and metadata. No I/O and no threads here; the
+//! [`pipeline`](crate::pipeline) feeds documents in and writes reports out.
+
+pub mod content;
+pub mod dates;
+pub mod figures;
+pub mod meta;
+pub mod numerals;
+pub mod sections;
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::decode::{self, normalize};
+use crate::error::{Error, Result};
+use crate::model::{Report, SCHEMA_VERSION, SourceInfo, Template};
+
+/// What kind of document an input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An HTML page.
+    Html,
+    /// Report text, already extracted from its page.
+    Text,
+}
+
+impl Kind {
+    /// The kind of a file, by extension; `None` for files that are not inputs.
+    pub fn of_path(path: &std::path::Path) -> Option<Kind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" | "shtml" | "xhtml" => Some(Kind::Html),
+            "txt" => Some(Kind::Text),
+            _ => None,
+        }
+    }
+}
+
+/// One input document.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// The raw bytes, exactly as served or stored.
+    pub bytes: &'a [u8],
+    /// The path as given (written to `source.path`).
+    pub path: &'a str,
+    /// HTML page or report text.
+    pub kind: Kind,
+    /// The HTTP `Content-Type` stored with the page, if any.
+    pub content_type: Option<&'a str>,
+    /// The URL the page came from, if known.
+    pub url: Option<&'a str>,
+}
+
+/// A report and the normalised text its offsets refer to.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// The report.
+    pub report: Report,
+    /// The normalised report text.
+    pub text: String,
+}
+
+/// Folds a string for matching (traditional → simplified, offsets kept).
+pub fn fold_str(s: &str) -> String {
+    normalize::fold(s)
+}
+
+/// Extracts one document.
+pub fn extract(doc: &Document) -> Result<Extraction> {
+    let sha256 = hex(&Sha256::digest(doc.bytes));
+    let decoded = decode::decode(doc.bytes, doc.content_type, doc.kind == Kind::Html)?;
+    let mut warnings = decoded.warnings;
+    let (body_raw, pre_raw, page_title, metas) = match doc.kind {
+        Kind::Html => {
+            let page = content::split(&decoded.text);
+            warnings.extend(page.warnings);
+            (page.body, page.pre, page.title, page.metas)
+        }
+        Kind::Text => (decoded.text, String::new(), None, Vec::new()),
+    };
+    let text = normalize::normalize(&body_raw);
+    drop(body_raw);
+    if !text.chars().any(|c| c.is_alphanumeric()) {
+        return Err(Error::NoText);
+    }
+    let folded = normalize::fold(&text);
+    let pre = normalize::normalize(&pre_raw);
+    let pre_folded = normalize::fold(&pre);
+    let index = normalize::CharIndex::new(&text);
+    let sections = sections::find(&text, &folded, &index);
+    let figures = figures::extract(&text, &folded, &sections, &index);
+    let meta = meta::extract(&meta::Input {
+        body: &text,
+        body_folded: &folded,
+        pre: &pre,
+        pre_folded: &pre_folded,
+        page_title: page_title.as_deref(),
+        metas: &metas,
+    });
+    let template = template(&folded, meta.year);
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        id: sha256[..16].to_string(),
+        source: SourceInfo {
+            path: doc.path.to_string(),
+            url: doc.url.map(str::to_string),
+            sha256,
+            bytes: doc.bytes.len() as u64,
+            encoding: decoded.encoding.name().to_string(),
+            encoding_from: decoded.from,
+        },
+        title: meta.title,
+        agency: meta.agency,
+        year: meta.year,
+        published: meta.published,
+        signed: meta.signed,
+        period: meta.period,
+        template,
+        sections,
+        figures,
+        cells: BTreeMap::new(),
+        checks: Vec::new(),
+        warnings,
+    };
+    Ok(Extraction { report, text })
+}
+
+/// The template, from the standard tables' labels where they are present.
+fn template(folded: &str, year: Option<i32>) -> Template {
+    let t2_2021 = [
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年收费金额",
+    ]
+    .iter()
+    .any(|w| folded.contains(w));
+    let t2_2019 = [
+        "本年新制作数量",
+        "本年新 制作数量",
+        "上一年项目数量",
+        "采购项目数量",
+        "对外公开总数量",
+    ]
+    .iter()
+    .any(|w| folded.contains(w));
+    let t3_2021 = folded.contains("逾期不补正") || folded.contains("缴纳费用");
+    let t3_single_other = folded.find("其他处理").is_some_and(|p| {
+        folded[p..]
+            .chars()
+            .take(40)
+            .collect::<String>()
+            .contains("总计")
+    });
+    if t2_2021 && t3_single_other && !t3_2021 {
+        return Template::Hybrid;
+    }
+    if t2_2021 || t3_2021 {
+        return Template::Table2021;
+    }
+    if t2_2019 {
+        return Template::Table2019;
+    }
+    let any_table =
+        folded.contains("本年新收政府信息公开申请数量") || folded.contains("第二十条第");
+    match year {
+        Some(y) if any_table && y >= 2021 => Template::Table2021,
+        Some(y) if any_table && y >= 2019 => Template::Table2019,
+        Some(y) if y <= 2018 => Template::FreeText,
+        _ => Template::Unknown,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}

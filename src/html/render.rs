@@ -1,0 +1,281 @@
+//! Turning a subtree into text with its block structure: one paragraph per
+//! line, table rows as `cell | cell | cell` lines, scripts, forms and hidden
+//! elements left out.
+//!
+//! A table cell holding a few words is a data cell and stays on its row's
+//! line; a cell holding a whole article (layout tables, common on older CMS
+//! pages) is rendered as blocks of its own.
+
+use super::{Dom, NONE, NodeId, NodeKind};
+
+/// Cells with more visible characters than this are layout cells.
+const DATA_CELL_MAX: u32 = 160;
+
+/// Elements whose content never reaches the text.
+pub const SKIPPED: [&str; 17] = [
+    "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "select",
+    "option", "button", "input", "svg", "canvas", "map", "audio", "video",
+];
+
+/// Elements that start and end a line.
+const BLOCK: [&str; 40] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "html",
+];
+
+/// Per-node counts of visible text, computed bottom-up without recursion.
+pub struct Stats {
+    /// Visible non-whitespace characters under each node.
+    pub text: Vec<u32>,
+    /// Of those, characters inside links.
+    pub link: Vec<u32>,
+    /// Han characters under each node (the report language).
+    pub han: Vec<u32>,
+}
+
+impl Stats {
+    /// Counts text under every node of `dom`.
+    pub fn new(dom: &Dom) -> Stats {
+        let n = dom.nodes.len();
+        let mut text = vec![0u32; n];
+        let mut link = vec![0u32; n];
+        let mut han = vec![0u32; n];
+        // Children always have larger ids than their parents: one reverse pass.
+        for id in (1..n).rev() {
+            let node = &dom.nodes[id];
+            match &node.kind {
+                NodeKind::Text { start, end } => {
+                    let s = &dom.text[*start as usize..*end as usize];
+                    for c in s.chars() {
+                        if !c.is_whitespace() {
+                            text[id] += 1;
+                            if is_han(c) {
+                                han[id] += 1;
+                            }
+                        }
+                    }
+                }
+                NodeKind::Element(e) => {
+                    if e.hidden || SKIPPED.contains(&&*e.name) {
+                        text[id] = 0;
+                        link[id] = 0;
+                        han[id] = 0;
+                    } else if &*e.name == "a" {
+                        link[id] = text[id];
+                    }
+                }
+                NodeKind::Document => {}
+            }
+            let p = node.parent as usize;
+            text[p] += text[id];
+            link[p] += link[id];
+            han[p] += han[id];
+        }
+        Stats { text, link, han }
+    }
+}
+
+/// True for CJK unified ideographs (and their extensions and compatibility forms).
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{3134F}' | '\u{F900}'..='\u{FAFF}' | '〇')
+}
+
+/// Renders the subtree at `root` as text, stopping (exclusive) at `stop_at`
+/// when it is not [`NONE`]. `skip` says which elements to leave out besides
+/// the always-skipped ones.
+pub fn render(
+    dom: &Dom,
+    stats: &Stats,
+    root: NodeId,
+    stop_at: NodeId,
+    skip: &dyn Fn(NodeId) -> bool,
+) -> String {
+    let mut out = String::new();
+    // (node, entering) pairs; inline_rows counts enclosing one-line table rows.
+    let mut stack: Vec<(NodeId, bool)> = vec![(root, true)];
+    let mut inline_rows = 0usize;
+    let mut first_cell: Vec<bool> = Vec::new();
+    let mut row_inline: Vec<bool> = Vec::new();
+    while let Some((id, entering)) = stack.pop() {
+        if id == stop_at {
+            break;
+        }
+        let node = &dom.nodes[id as usize];
+        match &node.kind {
+            NodeKind::Text { start, end } => {
+                let s = &dom.text[*start as usize..*end as usize];
+                for c in s.chars() {
+                    out.push(if matches!(c, '\n' | '\r' | '\t' | '\u{0C}') {
+                        ' '
+                    } else {
+                        c
+                    });
+                }
+            }
+            NodeKind::Document => {
+                push_children(dom, id, &mut stack);
+            }
+            NodeKind::Element(e) => {
+                let name = &*e.name;
+                if entering {
+                    if id != root && (e.hidden || SKIPPED.contains(&name) || skip(id)) {
+                        continue;
+                    }
+                    match name {
+                        "br" => out.push(if inline_rows > 0 { ' ' } else { '\n' }),
+                        "tr" => {
+                            let inline = row_is_inline(dom, stats, id);
+                            out.push('\n');
+                            if inline {
+                                inline_rows += 1;
+                            }
+                            first_cell.push(true);
+                            row_inline.push(inline);
+                            stack.push((id, false));
+                            push_children(dom, id, &mut stack);
+                            continue;
+                        }
+                        "td" | "th" => {
+                            if inline_rows > 0 {
+                                if let Some(first) = first_cell.last_mut() {
+                                    if !*first {
+                                        out.push_str(" | ");
+                                    }
+                                    *first = false;
+                                }
+                            } else {
+                                out.push('\n');
+                            }
+                        }
+                        _ if BLOCK.contains(&name) => {
+                            out.push(if inline_rows > 0 { ' ' } else { '\n' })
+                        }
+                        _ => {}
+                    }
+                    stack.push((id, false));
+                    push_children(dom, id, &mut stack);
+                } else {
+                    match name {
+                        "tr" => {
+                            first_cell.pop();
+                            if row_inline.pop() == Some(true) {
+                                inline_rows = inline_rows.saturating_sub(1);
+                            }
+                            out.push('\n');
+                        }
+                        "td" | "th" if inline_rows == 0 => out.push('\n'),
+                        _ if BLOCK.contains(&name) => {
+                            out.push(if inline_rows > 0 { ' ' } else { '\n' })
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn push_children(dom: &Dom, id: NodeId, stack: &mut Vec<(NodeId, bool)>) {
+    let start = stack.len();
+    let mut c = dom.nodes[id as usize].first_child;
+    while c != NONE {
+        stack.push((c, true));
+        c = dom.nodes[c as usize].next_sibling;
+    }
+    stack[start..].reverse();
+}
+
+/// A row whose cells all hold little text, and no nested table, is one line.
+fn row_is_inline(dom: &Dom, stats: &Stats, tr: NodeId) -> bool {
+    dom.children(tr).all(|c| match dom.name(c) {
+        "td" | "th" => {
+            stats.text[c as usize] <= DATA_CELL_MAX
+                && !dom.descendants(c).any(|d| d != c && dom.name(d) == "table")
+        }
+        _ => true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::normalize::normalize;
+
+    fn text(html: &str) -> String {
+        let dom = Dom::parse(html);
+        let stats = Stats::new(&dom);
+        normalize(&render(&dom, &stats, 0, NONE, &|_| false))
+    }
+
+    #[test]
+    fn blocks_become_lines() {
+        assert_eq!(
+            text("<div><h1>标题</h1><p>第一段<b>粗</b>体</p>第二<br>行<script>x</script></div>"),
+            "标题\n第一段粗体\n第二\n行"
+        );
+    }
+
+    #[test]
+    fn data_tables_become_pipe_rows() {
+        let html = "<table><tr><td><p>规章</p></td><td>0</td><td>&nbsp;</td><td>3</td></tr><tr><th>行政许可</th><td>5</td></tr></table>";
+        assert_eq!(text(html), "规章 | 0 | | 3\n行政许可 | 5");
+    }
+
+    #[test]
+    fn layout_cells_keep_their_paragraphs() {
+        let long = "长".repeat(200);
+        let html =
+            format!("<table><tr><td>导航</td><td><p>{long}</p><p>第二段</p></td></tr></table>");
+        assert_eq!(text(&html), format!("导航\n{long}\n第二段"));
+    }
+
+    #[test]
+    fn stats_count_visible_text_and_links() {
+        let dom =
+            Dom::parse("<div><a href=x>链接文字</a>正文<span style=display:none>隐藏</span></div>");
+        let s = Stats::new(&dom);
+        let div = dom.find_tag("div").unwrap() as usize;
+        assert_eq!(s.text[div], 6);
+        assert_eq!(s.link[div], 4);
+        assert_eq!(s.han[div], 6);
+    }
+}

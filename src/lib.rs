@@ -1,0 +1,30 @@
+//! nianbao turns China's 政府信息公开工作年度报告 (annual open-government-information
+//! reports) into analysis-ready datasets.
+//!
+//! The stages, each a module:
+//!
+//! * [`decode`]: bytes → text (BOM, declared label, detection) and normalisation;
+//! * [`html`]: a forgiving, non-recursive HTML parser and text renderer;
+//! * [`extract`]: body finding, sections, figures, metadata → [`model::Report`];
+//! * [`sink`]: the output files;
+//! * [`pipeline`]: discovery, parallel extraction in input order, the manifest.
+//!
+//! ```
+//! use nianbao::extract::{extract, Document, Kind};
+//!
+//! let page = "咸宁市2013年政府信息公开工作年度报告\n一、概述\n市长信箱共收到群众来信1339件,办结率98.2%。";
+//! let x = extract(&Document { bytes: page.as_bytes(), path: "x.txt", kind: Kind::Text, content_type: None, url: None }).unwrap();
+//! assert_eq!(x.report.year, Some(2013));
+//! assert_eq!(x.report.figures[0].value, 1339.0);
+//! assert_eq!(x.report.figures[1].unit, "%");
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod decode;
+pub mod error;
+pub mod extract;
+pub mod html;
+pub mod model;
+pub mod pipeline;
+pub mod sink;

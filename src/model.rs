@@ -1,0 +1,459 @@
+//! The dataset's schema: what one line of `reports.jsonl` holds.
+//!
+//! This is the wire format outside tools read (`../shared/CONTRACT.md` is the
+//! public statement of it). Field order here is the order in the JSON output.
+//!
+//! # Report
+//!
+//! ```json
+//! {"schema_version": 1, "id": "8f3a…", "source": {…}, "title": "…", "agency": "…",
+//!  "year": 2013, "published": "2014-02-20", "signed": "2014-01-22",
+//!  "period": {"start": "2013-01-01", "end": "2013-12-31"}, "template": "free_text",
+//!  "sections": [{"number": 1, "heading": "一、概述", "start": 120, "end": 1840}],
+//!  "figures": [{"value": 1339, "unit": "件", "qualifier": "exact", "label": "…",
+//!               "section": 1, "text": "…1339件", "start": 1502, "end": 1517,
+//!               "raw": "1339件"}],
+//!  "cells": {"t3__new_received__natural_person": {"value": 3, "raw": "3",
+//!            "state": "number", "inferred": false}},
+//!  "checks": [], "warnings": []}
+//! ```
+//!
+//! * Dates are ISO `YYYY-MM-DD`. Unknown values are `null`, never guessed.
+//! * `start`/`end` (figures and sections) are offsets in Unicode scalar values
+//!   (characters) into the report's normalised text, the text `extract --text`
+//!   writes out. For a figure, `text` is exactly that slice: the figure with the
+//!   clause words before it (its label); `raw` is the figure alone as written
+//!   (qualifier, number, multiplier and unit).
+//! * Numbers are JSON numbers; whole values are written without a fraction
+//!   (`1339`, not `1339.0`).
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+/// Version of the schema described here. Bumped on any change outside tools
+/// would notice.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One report: everything extracted from one input document.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// First 16 hex digits of the SHA-256 of the raw input bytes.
+    pub id: String,
+    /// Where the document came from and how it was decoded.
+    pub source: SourceInfo,
+    /// The report's title as printed (line breaks joined, spam prefixes dropped).
+    pub title: Option<String>,
+    /// The body that compiled the report, as printed.
+    pub agency: Option<String>,
+    /// The year the report covers.
+    pub year: Option<i32>,
+    /// The page's publication date (发布时间 / 发布日期), if shown.
+    pub published: Option<String>,
+    /// The date printed under the signature at the end of the report.
+    pub signed: Option<String>,
+    /// The statistics period stated in the report (统计期限 … 至 …).
+    pub period: Option<Period>,
+    /// Which report template the document follows.
+    pub template: Template,
+    /// The report's own numbered sections (一、… headings).
+    pub sections: Vec<Section>,
+    /// Every figure in the prose.
+    pub figures: Vec<Figure>,
+    /// Standard-table cells, keyed as in `../shared/format.md` §6.
+    pub cells: BTreeMap<String, Cell>,
+    /// Consistency checks (`../shared/format.md` §7).
+    pub checks: Vec<Check>,
+    /// Problems that did not stop extraction.
+    pub warnings: Vec<String>,
+}
+
+/// Provenance of a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceInfo {
+    /// The input path as given on the command line (or found under a directory).
+    pub path: String,
+    /// The URL the page was fetched from, when known.
+    pub url: Option<String>,
+    /// SHA-256 of the raw bytes, hex.
+    pub sha256: String,
+    /// Size of the raw input in bytes.
+    pub bytes: u64,
+    /// The encoding the bytes were decoded with (encoding_rs name, e.g. `GBK`).
+    pub encoding: String,
+    /// How that encoding was chosen.
+    pub encoding_from: EncodingFrom,
+}
+
+/// How the input's encoding was decided.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EncodingFrom {
+    /// A byte-order mark.
+    Bom,
+    /// The charset of the HTTP Content-Type header stored with the page.
+    Header,
+    /// A `<meta charset>` or `http-equiv` declaration in the page.
+    Meta,
+    /// Content detection (chardetng), because nothing was declared or the
+    /// declaration did not decode cleanly.
+    Detected,
+    /// Nothing to decide: the bytes are plain ASCII, read as UTF-8.
+    Default,
+}
+
+impl EncodingFrom {
+    /// The lowercase name used in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodingFrom::Bom => "bom",
+            EncodingFrom::Header => "header",
+            EncodingFrom::Meta => "meta",
+            EncodingFrom::Detected => "detected",
+            EncodingFrom::Default => "default",
+        }
+    }
+}
+
+/// A statistics period; either end may be unknown.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Period {
+    /// First day, ISO.
+    pub start: Option<String>,
+    /// Last day, ISO.
+    pub end: Option<String>,
+}
+
+/// The report template (format era) a document follows.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// Free prose (the 2008–2018 reports).
+    FreeText,
+    /// The 2019 trial template's tables.
+    Table2019,
+    /// The 2021 template's tables.
+    Table2021,
+    /// 2021 table 2 with a 2019-style single （六）其他处理 row in table 3.
+    Hybrid,
+    /// Cannot tell (no tables seen in a post-2018 report, no year).
+    Unknown,
+}
+
+impl Template {
+    /// The snake_case name used in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Template::FreeText => "free_text",
+            Template::Table2019 => "table_2019",
+            Template::Table2021 => "table_2021",
+            Template::Hybrid => "hybrid",
+            Template::Unknown => "unknown",
+        }
+    }
+}
+
+/// One numbered section of the report (一、概述 …).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's ordinal (一 → 1).
+    pub number: u32,
+    /// The heading line as printed.
+    pub heading: String,
+    /// Offset of the heading in the normalised text.
+    pub start: usize,
+    /// Offset where the section ends (the next heading or the end of the text).
+    pub end: usize,
+}
+
+/// How a figure is qualified in the text.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    /// No qualifier.
+    Exact,
+    /// 多 / 余 / 约 / 左右.
+    Approx,
+    /// 超过 / 超 / 以上 / 逾 / 突破 / 不少于.
+    MoreThan,
+    /// 近 / 将近 / 接近.
+    Nearly,
+    /// 不到 / 不足 / 以下 / 不超过 / 以内.
+    LessThan,
+}
+
+impl Qualifier {
+    /// The snake_case name used in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::Nearly => "nearly",
+            Qualifier::LessThan => "less_than",
+        }
+    }
+}
+
+/// A number in the report's prose that carries a measure word or `%`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figure {
+    /// The number, with 万/亿 applied.
+    #[serde(serialize_with = "ser_number")]
+    pub value: f64,
+    /// The measure word as written, without 万/亿 and the qualifier.
+    pub unit: String,
+    /// The qualifier.
+    pub qualifier: Qualifier,
+    /// The words the figure counts, from the same clause.
+    pub label: String,
+    /// The number of the section the figure is in.
+    pub section: Option<u32>,
+    /// The label and the figure as printed: the normalised text from `start` to `end`.
+    pub text: String,
+    /// Offset of `text` in the normalised text.
+    pub start: usize,
+    /// Offset just past `text`.
+    pub end: usize,
+    /// The figure alone as printed (qualifier, number, multiplier, unit).
+    pub raw: String,
+}
+
+/// The state of a table cell.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CellState {
+    /// A non-zero number.
+    Number,
+    /// Zero.
+    Zero,
+    /// Empty in the source.
+    Blank,
+    /// Not applicable ("/", "—", "-", 不适用): never 0.
+    Na,
+    /// Text that is not a number.
+    Text,
+}
+
+impl CellState {
+    /// The lowercase name used in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellState::Number => "number",
+            CellState::Zero => "zero",
+            CellState::Blank => "blank",
+            CellState::Na => "na",
+            CellState::Text => "text",
+        }
+    }
+}
+
+/// One standard-table cell.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cell {
+    /// The number, when the cell holds one (or was inferred).
+    #[serde(serialize_with = "ser_opt_number")]
+    pub value: Option<f64>,
+    /// The cell text as printed, trimmed.
+    pub raw: String,
+    /// What the cell holds.
+    pub state: CellState,
+    /// True when `value` was filled by the blank-inference rules.
+    pub inferred: bool,
+}
+
+/// Outcome of a consistency check.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// The relation holds.
+    Pass,
+    /// The relation does not hold.
+    Fail,
+    /// Not enough cells to tell.
+    Na,
+}
+
+impl CheckStatus {
+    /// The lowercase name used in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Na => "na",
+        }
+    }
+}
+
+/// One consistency check and the figures it compared.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Check {
+    /// Rule id, e.g. `T3-ID[total]`.
+    pub rule: String,
+    /// The outcome.
+    pub status: CheckStatus,
+    /// The value the relation requires.
+    #[serde(serialize_with = "ser_opt_number")]
+    pub expected: Option<f64>,
+    /// The value printed.
+    #[serde(serialize_with = "ser_opt_number")]
+    pub actual: Option<f64>,
+    /// The relation in words.
+    pub detail: String,
+}
+
+/// Writes whole numbers as JSON integers and the rest as shortest-form floats.
+pub fn ser_number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+fn ser_opt_number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => ser_number(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Formats a number the way the JSON output does (`1339`, `98.2`).
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Table 3 row keys in template order (`../shared/format.md` §6.3), with the
+/// 2019/hybrid `other_total` row after the three 2021 （六） sub-rows.
+pub const T3_ROWS: [&str; 26] = [
+    "new_received",
+    "carried_over",
+    "granted",
+    "partial",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_still_unclear",
+    "not_processed_petition",
+    "not_processed_duplicate",
+    "not_processed_publication",
+    "not_processed_excessive",
+    "not_processed_confirmation",
+    "other_no_correction",
+    "other_fee_unpaid",
+    "other_other",
+    "other_total",
+    "results_total",
+    "carried_forward",
+];
+
+/// Table 3 column keys in template order.
+pub const T3_COLS: [&str; 7] = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+];
+
+/// Table 4 groups in source order.
+pub const T4_GROUPS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
+
+/// Table 4 outcomes in source order.
+pub const T4_OUTCOMES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// Table 2 keys (2021 template and 2019 trial template), in template order.
+pub const T2_KEYS: [&str; 29] = [
+    "t2__rules__issued",
+    "t2__rules__repealed",
+    "t2__rules__in_force",
+    "t2__normative_docs__issued",
+    "t2__normative_docs__repealed",
+    "t2__normative_docs__in_force",
+    "t2__licensing__decisions",
+    "t2__penalty__decisions",
+    "t2__coercion__decisions",
+    "t2__admin_fees__amount_wanyuan",
+    "t2v19__rules__new_made",
+    "t2v19__rules__new_published",
+    "t2v19__rules__total_published",
+    "t2v19__normative_docs__new_made",
+    "t2v19__normative_docs__new_published",
+    "t2v19__normative_docs__total_published",
+    "t2v19__licensing__prev_items",
+    "t2v19__licensing__delta",
+    "t2v19__other_mgmt_services__prev_items",
+    "t2v19__other_mgmt_services__delta",
+    "t2v19__other_mgmt_services__decisions",
+    "t2v19__penalty__prev_items",
+    "t2v19__penalty__delta",
+    "t2v19__coercion__prev_items",
+    "t2v19__coercion__delta",
+    "t2v19__admin_fees__prev_items",
+    "t2v19__admin_fees__delta",
+    "t2v19__central_procurement__projects",
+    "t2v19__central_procurement__amount",
+];
+
+/// Every cell key in the fixed order of the wide `reports.csv` columns: table 2,
+/// then table 3 row by row, then table 4 group by group.
+pub fn cell_keys() -> Vec<String> {
+    let mut keys: Vec<String> = T2_KEYS.iter().map(|k| k.to_string()).collect();
+    for row in T3_ROWS {
+        for col in T3_COLS {
+            keys.push(format!("t3__{row}__{col}"));
+        }
+    }
+    for group in T4_GROUPS {
+        for outcome in T4_OUTCOMES {
+            keys.push(format!("t4__{group}__{outcome}"));
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_serialise_without_spurious_fractions() {
+        let f = |v: f64| {
+            #[derive(Serialize)]
+            struct W(#[serde(serialize_with = "ser_number")] f64);
+            serde_json::to_string(&W(v)).unwrap()
+        };
+        assert_eq!(f(1339.0), "1339");
+        assert_eq!(f(98.2), "98.2");
+        assert_eq!(f(-1.0), "-1");
+        assert_eq!(f(1.5e9), "1500000000");
+        assert_eq!(format_number(0.34), "0.34");
+    }
+
+    #[test]
+    fn cell_key_catalogue_is_complete_and_unique() {
+        let keys = cell_keys();
+        assert_eq!(keys.len(), 29 + 26 * 7 + 15);
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), keys.len());
+        assert!(keys.contains(&"t3__results_total__total".to_string()));
+        assert!(keys.contains(&"t4__litigation_after_review__total".to_string()));
+    }
+}

@@ -1,0 +1,485 @@
+//! The only module that knows about threads.
+//!
+//! Inputs are discovered (directories walked, sorted), then processed in
+//! batches: each batch is read, decoded and extracted in parallel on a rayon
+//! pool of `jobs` threads, collected in input order, and written serially to
+//! every sink. Output is therefore identical whatever `jobs` is, and memory is
+//! bounded by one batch, not by the corpus.
+//!
+//! One bad input never stops a run: reading, decoding and extraction errors
+//! (and panics, which would be bugs) become [`Outcome::Failed`] lines in
+//! `failures.jsonl`, and every input ends up in `manifest.json` with its
+//! outcome.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{self, Error, Result, Stage};
+use crate::extract::{self, Document, Kind};
+use crate::model::SCHEMA_VERSION;
+use crate::sink::{self, Outcome, Sink};
+
+/// Inputs larger than this fail with [`Error::TooLarge`] (default 256 MiB).
+pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Files in a fixture or store directory that describe the page next to them.
+const SIDECARS: [&str; 2] = ["meta.json", "expected.json"];
+
+/// One input file.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Path as given (or found under a given directory).
+    pub path: PathBuf,
+    /// HTML or text.
+    pub kind: Kind,
+    /// Stored `Content-Type`, from a `meta.json` beside the file.
+    pub content_type: Option<String>,
+    /// Source URL, from a `meta.json` beside the file.
+    pub url: Option<String>,
+}
+
+/// An input that was not processed, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// The path.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// Inputs found on the command line.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to extract, in order.
+    pub inputs: Vec<Input>,
+    /// Files skipped with a warning (unsupported extensions).
+    pub skipped: Vec<Skipped>,
+    /// Paths that do not exist or cannot be listed (failed inputs).
+    pub missing: Vec<(String, Error)>,
+}
+
+/// Finds the input files: files as given, directories walked recursively
+/// (without recursion in the code) and sorted.
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
+    for path in paths {
+        match fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let mut files = Vec::new();
+                let mut dirs = vec![path.clone()];
+                while let Some(dir) = dirs.pop() {
+                    match fs::read_dir(&dir) {
+                        Ok(entries) => {
+                            for entry in entries.flatten() {
+                                let p = entry.path();
+                                match entry.file_type() {
+                                    Ok(t) if t.is_dir() => dirs.push(p),
+                                    Ok(_) => files.push(p),
+                                    Err(_) => {}
+                                }
+                            }
+                        }
+                        Err(source) => found.missing.push((
+                            dir.display().to_string(),
+                            Error::Read {
+                                path: dir.clone(),
+                                source,
+                            },
+                        )),
+                    }
+                }
+                files.sort();
+                for f in files {
+                    let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    if SIDECARS.contains(&name) || name.starts_with('.') {
+                        continue;
+                    }
+                    add_file(&mut found, f);
+                }
+            }
+            Ok(_) => add_file(&mut found, path.clone()),
+            Err(source) => found.missing.push((
+                path.display().to_string(),
+                Error::Read {
+                    path: path.clone(),
+                    source,
+                },
+            )),
+        }
+    }
+    found
+}
+
+fn add_file(found: &mut Discovered, path: PathBuf) {
+    match Kind::of_path(&path) {
+        Some(kind) => {
+            let (content_type, url) = sidecar(&path);
+            found.inputs.push(Input {
+                path,
+                kind,
+                content_type,
+                url,
+            });
+        }
+        None => found.skipped.push(Skipped {
+            path: path.display().to_string(),
+            reason: "not an accepted input (.html .htm .shtml .xhtml .txt)".to_string(),
+        }),
+    }
+}
+
+/// `content_type` and `url` from a `meta.json` in the input's directory.
+fn sidecar(path: &Path) -> (Option<String>, Option<String>) {
+    let Some(meta) = path.parent().map(|d| d.join("meta.json")) else {
+        return (None, None);
+    };
+    let Ok(bytes) = fs::read(&meta) else {
+        return (None, None);
+    };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return (None, None);
+    };
+    let get = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    (get("content_type"), get("url"))
+}
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Formats {
+    /// `reports.jsonl`.
+    pub jsonl: bool,
+    /// `reports.csv`, `figures.csv`, `cells.csv`, `checks.csv`.
+    pub csv: bool,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output directory (created if missing).
+    pub out: PathBuf,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Output formats.
+    pub formats: Formats,
+    /// Also write each report's normalised text to `texts/<id>.txt`.
+    pub texts: bool,
+    /// Inputs above this size fail.
+    pub max_bytes: u64,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    /// Inputs seen (processed, failed and skipped).
+    pub inputs: usize,
+    /// Reports written.
+    pub reports: usize,
+    /// Inputs that failed.
+    pub failed: usize,
+    /// Inputs skipped.
+    pub skipped: usize,
+    /// Figures written.
+    pub figures: usize,
+    /// Table cells written.
+    pub cells: usize,
+    /// Checks that failed.
+    pub checks_failed: usize,
+    /// Reports with warnings.
+    pub with_warnings: usize,
+}
+
+/// One input's line in `manifest.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestInput {
+    /// The path.
+    pub path: String,
+    /// `ok`, `failed` or `skipped`.
+    pub outcome: &'static str,
+    /// The report id when ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The failed stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    /// Why it failed or was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Run facts that differ from run to run (the rest of the manifest does not).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// Start time, RFC 3339 (UTC).
+    pub started_at: String,
+    /// Wall time in milliseconds.
+    pub elapsed_ms: u128,
+    /// Worker threads.
+    pub jobs: usize,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// `nianbao`.
+    pub tool: &'static str,
+    /// The crate version.
+    pub tool_version: &'static str,
+    /// The report schema version.
+    pub schema_version: u32,
+    /// Files written.
+    pub outputs: Vec<String>,
+    /// Totals.
+    pub counts: Counts,
+    /// Every input and its outcome, in input order.
+    pub inputs: Vec<ManifestInput>,
+    /// Timings and threads: the only part that varies between identical runs.
+    pub run: RunInfo,
+}
+
+/// Progress callback: (inputs done, inputs total).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Extracts every input into `opts.out`; returns the manifest.
+///
+/// Errors are run-level only (the output directory cannot be written); a bad
+/// input is a failed outcome, never an error here.
+pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Manifest> {
+    let started = Instant::now();
+    let started_at = rfc3339(SystemTime::now());
+    fs::create_dir_all(&opts.out).map_err(|source| Error::Write {
+        path: opts.out.clone(),
+        source,
+    })?;
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    let mut outputs = Vec::new();
+    if opts.formats.jsonl {
+        sinks.push(Box::new(sink::jsonl::ReportsJsonl::create(&opts.out)?));
+        outputs.push("reports.jsonl".to_string());
+    }
+    if opts.formats.csv {
+        sinks.push(Box::new(sink::csv::CsvTables::create(&opts.out)?));
+        outputs.extend(["reports.csv", "figures.csv", "cells.csv", "checks.csv"].map(String::from));
+    }
+    sinks.push(Box::new(sink::jsonl::FailuresJsonl::create(&opts.out)?));
+    outputs.push("failures.jsonl".to_string());
+    if opts.texts {
+        sinks.push(Box::new(sink::TextSink::create(&opts.out)?));
+        outputs.push("texts/".to_string());
+    }
+    outputs.push("manifest.json".to_string());
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| Error::Write {
+            path: opts.out.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    let mut counts = Counts::default();
+    let mut manifest_inputs = Vec::new();
+    let total = found.inputs.len() + found.missing.len();
+    let mut done = 0;
+
+    for (path, error) in found.missing {
+        record(
+            &mut sinks,
+            &mut counts,
+            &mut manifest_inputs,
+            Outcome::Failed { input: path, error },
+        )?;
+        done += 1;
+    }
+    let batch = (opts.jobs.max(1) * 8).max(16);
+    for chunk in found.inputs.chunks(batch) {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| process(input, opts.max_bytes))
+                .collect()
+        });
+        for outcome in outcomes {
+            record(&mut sinks, &mut counts, &mut manifest_inputs, outcome)?;
+            done += 1;
+        }
+        progress(done, total);
+    }
+    for s in &found.skipped {
+        manifest_inputs.push(ManifestInput {
+            path: s.path.clone(),
+            outcome: "skipped",
+            id: None,
+            stage: None,
+            error: Some(s.reason.clone()),
+        });
+        counts.skipped += 1;
+    }
+    counts.inputs = counts.reports + counts.failed + counts.skipped;
+    for s in sinks {
+        s.finish()?;
+    }
+    let manifest = Manifest {
+        tool: "nianbao",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        schema_version: SCHEMA_VERSION,
+        outputs,
+        counts,
+        inputs: manifest_inputs,
+        run: RunInfo {
+            started_at,
+            elapsed_ms: started.elapsed().as_millis(),
+            jobs: opts.jobs.max(1),
+        },
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|source| Error::Serialize {
+        what: "manifest",
+        source,
+    })?;
+    bytes.push(b'\n');
+    sink::write_file(&opts.out, "manifest.json", &bytes)?;
+    Ok(manifest)
+}
+
+fn record(
+    sinks: &mut [Box<dyn Sink>],
+    counts: &mut Counts,
+    inputs: &mut Vec<ManifestInput>,
+    outcome: Outcome,
+) -> Result<()> {
+    for s in sinks.iter_mut() {
+        s.write(&outcome)?;
+    }
+    match &outcome {
+        Outcome::Extracted(x) => {
+            let r = &x.report;
+            counts.reports += 1;
+            counts.figures += r.figures.len();
+            counts.cells += r.cells.len();
+            counts.checks_failed += r
+                .checks
+                .iter()
+                .filter(|c| c.status == crate::model::CheckStatus::Fail)
+                .count();
+            counts.with_warnings += usize::from(!r.warnings.is_empty());
+            inputs.push(ManifestInput {
+                path: r.source.path.clone(),
+                outcome: "ok",
+                id: Some(r.id.clone()),
+                stage: None,
+                error: None,
+            });
+        }
+        Outcome::Failed { input, error } => {
+            counts.failed += 1;
+            inputs.push(ManifestInput {
+                path: input.clone(),
+                outcome: "failed",
+                id: None,
+                stage: Some(error.stage()),
+                error: Some(error::chain(error)),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads and extracts one input; every failure (a panic included) is an outcome.
+pub fn process(input: &Input, max_bytes: u64) -> Outcome {
+    let path = input.path.display().to_string();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+        || -> Result<extract::Extraction> {
+            let bytes = read_limited(&input.path, max_bytes)?;
+            extract::extract(&Document {
+                bytes: &bytes,
+                path: &path,
+                kind: input.kind,
+                content_type: input.content_type.as_deref(),
+                url: input.url.as_deref(),
+            })
+        },
+    ));
+    match result {
+        Ok(Ok(x)) => Outcome::Extracted(Box::new(x)),
+        Ok(Err(error)) => Outcome::Failed { input: path, error },
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Outcome::Failed {
+                input: path,
+                error: Error::Internal { message },
+            }
+        }
+    }
+}
+
+fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = fs::File::open(path).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len();
+    if len > max_bytes {
+        return Err(Error::TooLarge {
+            bytes: len,
+            limit: max_bytes,
+        });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Error::TooLarge {
+            bytes: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+/// RFC 3339 UTC timestamp, to the second.
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + std::time::Duration::from_secs(1_792_857_600)),
+            "2026-10-24T16:00:00Z"
+        );
+    }
+}
