@@ -158,15 +158,26 @@ fn is_clause_break(c: char) -> bool {
             | '['
             | ']'
             | '|'
-            | '“'
-            | '”'
-            | '"'
             | '\n'
-            | '《'
-            | '》'
-            | '「'
-            | '」'
     )
+}
+
+/// How far (in bytes) context searches look around a figure. Keeps the pass
+/// linear on pathological inputs (one 10 MB line, no punctuation).
+const WINDOW: usize = 600;
+
+/// The char boundary `n` bytes before `at` (or the start).
+fn back(f: &str, at: usize, n: usize) -> usize {
+    let mut b = at.saturating_sub(n);
+    while !f.is_char_boundary(b) {
+        b += 1;
+    }
+    b
+}
+
+/// The char boundary `n` bytes after `at` (or the end).
+fn ahead(f: &str, at: usize, n: usize) -> usize {
+    crate::decode::normalize::floor_boundary(f, at.saturating_add(n))
 }
 
 /// A figure before offsets are turned into characters.
@@ -437,11 +448,12 @@ fn implied_unit(f: &str, at: usize, pos: usize) -> Option<&'static str> {
     if !next.is_none_or(|c| is_clause_break(c) || c == '和' || c == '与') {
         return None;
     }
-    let clause_start = f[..at]
-        .rfind(is_clause_break)
-        .map_or(0, |p| p + f[p..].chars().next().map_or(1, char::len_utf8));
+    let from = back(f, at, 64);
+    let clause_start = f[from..at].rfind(is_clause_break).map_or(from, |p| {
+        from + p + f[from + p..].chars().next().map_or(1, char::len_utf8)
+    });
     let before = &f[clause_start..at];
-    if before.chars().count() > 16 {
+    if before.chars().count() > 16 || (clause_start == from && from > 0) {
         return None;
     }
     IMPLIED_UNITS
@@ -506,9 +518,14 @@ fn excluded(text: &str, f: &str, fig: &Found, quotes: &[(usize, usize)]) -> bool
         return true;
     }
     // Slogans, names and titles in quotes or book-title marks.
-    if quotes
+    // Spans are sorted and at most 40 characters long: look at the few that
+    // start shortly before the figure.
+    let upto = quotes.partition_point(|&(s, _)| s <= fig.raw_start);
+    if quotes[..upto]
         .iter()
-        .any(|&(s, e)| s <= fig.raw_start && fig.raw_end <= e)
+        .rev()
+        .take_while(|&&(s, _)| s + 4 * 41 >= fig.raw_start)
+        .any(|&(_, e)| fig.raw_end <= e)
     {
         return true;
     }
@@ -528,19 +545,26 @@ fn excluded(text: &str, f: &str, fig: &Found, quotes: &[(usize, usize)]) -> bool
     }
     // The named scheme's parts: 一名领导分管、一个机构主办的“三个一”.
     if text[fig.raw_start..fig.unit_start].trim() == "一" {
-        let clause_end = f[fig.raw_end..]
+        let limit = ahead(f, fig.raw_end, WINDOW);
+        let clause_end = f[fig.raw_end..limit]
             .find(['。', ';', ',', '\n'])
-            .map_or(f.len(), |p| fig.raw_end + p);
+            .map_or(limit, |p| fig.raw_end + p);
         if scheme_quote(&f[fig.raw_end..clause_end]) {
             return true;
         }
     }
     // Cells of a table: the whole cell is the figure, on a `|` row or on a
     // line of its own among other one-cell lines.
-    let line_start = f[..fig.raw_start].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = f[fig.raw_end..]
+    let (ws, we) = (
+        back(f, fig.raw_start, WINDOW),
+        ahead(f, fig.raw_end, WINDOW),
+    );
+    let line_start = f[ws..fig.raw_start].rfind('\n').map_or(ws, |p| ws + p + 1);
+    let line_end = f[fig.raw_end..we]
         .find('\n')
-        .map_or(f.len(), |p| fig.raw_end + p);
+        .map_or(we, |p| fig.raw_end + p);
+    // A line longer than the window is prose, not a table row.
+    let long_line = (line_start == ws && ws > 0) || (line_end == we && we < f.len());
     let line = &f[line_start..line_end];
     let cell_start = f[line_start..fig.raw_start]
         .rfind('|')
@@ -548,8 +572,9 @@ fn excluded(text: &str, f: &str, fig: &Found, quotes: &[(usize, usize)]) -> bool
     let cell_end = f[fig.raw_end..line_end]
         .find('|')
         .map_or(line_end, |p| fig.raw_end + p);
-    if f[cell_start..fig.raw_start].trim().is_empty() && f[fig.raw_end..cell_end].trim().is_empty()
-    {
+    let alone = f[cell_start..fig.raw_start].trim().is_empty()
+        && f[fig.raw_end..cell_end].trim().is_empty();
+    if alone && (line.contains('|') || !long_line) {
         if line.contains('|') {
             return true;
         }
@@ -557,19 +582,22 @@ fn excluded(text: &str, f: &str, fig: &Found, quotes: &[(usize, usize)]) -> bool
             let l = l.trim().trim_end_matches('|').trim();
             !l.is_empty() && l.chars().count() <= 12
         };
-        let prev_line = f[..line_start.saturating_sub(1)]
+        let pws = back(f, line_start.saturating_sub(1), 64);
+        let prev_line = f[pws..line_start.saturating_sub(1)]
             .rsplit('\n')
             .next()
             .unwrap_or("");
+        let nwe = ahead(f, (line_end + 1).min(f.len()), 64);
         let next_line = f
-            .get(line_end + 1..)
+            .get(line_end + 1..nwe)
             .map_or("", |r| r.split('\n').next().unwrap_or(""));
         if (line_start > 0 && short(prev_line)) || (line_end < f.len() && short(next_line)) {
             return true;
         }
     }
     // Rows of the standard table 2 flattened with spaces (PDF text).
-    if line.starts_with("政府集中采购") || line.starts_with("行政事业性收费") {
+    if !long_line && (line.starts_with("政府集中采购") || line.starts_with("行政事业性收费"))
+    {
         return true;
     }
     false
@@ -601,10 +629,11 @@ fn scheme_quote(s: &str) -> bool {
 }
 
 fn sentence_around(f: &str, at: usize) -> &str {
-    let start = f[..at]
-        .rfind(['。', '\n'])
-        .map_or(0, |p| p + f[p..].chars().next().map_or(1, char::len_utf8));
-    let end = f[at..].find(['。', '\n']).map_or(f.len(), |p| at + p);
+    let (ws, we) = (back(f, at, WINDOW), ahead(f, at, WINDOW));
+    let start = f[ws..at].rfind(['。', '\n']).map_or(ws, |p| {
+        ws + p + f[ws + p..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = f[at..we].find(['。', '\n']).map_or(we, |p| at + p);
     &f[start..end]
 }
 
@@ -628,7 +657,8 @@ fn quote_spans(f: &str) -> Vec<(usize, usize)> {
             let mut from = 0;
             while let Some(a) = line[from..].find(open) {
                 let inner = from + a + open.len_utf8();
-                match line[inner..].find(close) {
+                let lim = ahead(line, inner, 4 * 41);
+                match line[inner..lim].find(close) {
                     Some(b) if line[inner..inner + b].chars().count() <= 40 => {
                         spans.push((line_start + inner, line_start + inner + b));
                         from = inner + b + close.len_utf8();
@@ -638,24 +668,25 @@ fn quote_spans(f: &str) -> Vec<(usize, usize)> {
             }
         }
     }
+    spans.sort_unstable();
     spans
 }
 
 /// The label's byte span: the clause words before the figure, or, when the
 /// figure opens its clause (收到248条网民留言), the words after it.
 fn label_span(f: &str, fig: &Found, prev_end: usize) -> (usize, usize) {
-    let clause_start = f[..fig.raw_start]
+    let from = back(f, fig.raw_start, 240).max(prev_end.min(fig.raw_start));
+    let clause_start = f[from..fig.raw_start]
         .char_indices()
         .rev()
         .find(|&(_, c)| is_clause_break(c))
-        .map_or(0, |(i, c)| i + c.len_utf8())
-        .max(prev_end.min(fig.raw_start));
+        .map_or(from, |(i, c)| from + i + c.len_utf8());
     let before = f[clause_start..fig.raw_start].trim();
     let meaningful = before
         .chars()
         .filter(|c| !matches!(c, '共' | '计' | '为' | '达' | '了' | ' '))
         .count();
-    let after_words = f[fig.raw_end..]
+    let after_words = f[fig.raw_end..ahead(f, fig.raw_end, 240)]
         .chars()
         .take_while(|&c| !is_clause_break(c) && !c.is_ascii_digit())
         .filter(|&c| crate::html::render::is_han(c))
@@ -667,10 +698,11 @@ fn label_span(f: &str, fig: &Found, prev_end: usize) -> (usize, usize) {
         return (start, fig.raw_start);
     }
     let after_start = fig.raw_end;
-    let after_end = f[after_start..]
+    let limit = ahead(f, after_start, 240);
+    let after_end = f[after_start..limit]
         .char_indices()
         .find(|&(_, c)| is_clause_break(c))
-        .map_or(f.len(), |(i, _)| after_start + i);
+        .map_or(limit, |(i, _)| after_start + i);
     let mut end = after_start;
     for (n, (i, c)) in f[after_start..after_end].char_indices().enumerate() {
         if n >= 20 || c.is_ascii_digit() {

@@ -212,7 +212,10 @@ fn strip_spam_prefix(title: &str) -> &str {
     // uedbet体育_uedbet官网@:西柳镇人民政府…: drop an injected prefix ending in ':'.
     if let Some(p) = title.rfind([':', '：']) {
         let prefix = &title[..p];
-        if prefix.chars().any(|c| c.is_ascii_alphanumeric()) {
+        if prefix
+            .chars()
+            .any(|c| c.is_ascii_alphanumeric() || c == '@' || c == '_')
+        {
             return title[p + title[p..].chars().next().map_or(1, char::len_utf8)..]
                 .trim_start_matches('@');
         }
@@ -343,7 +346,8 @@ fn compiler(body: &str, folded: &str) -> Option<String> {
         if name.is_empty() || !is_org(name) {
             continue;
         }
-        let sentence_end = folded[at..].find('。').map_or(folded.len(), |p| at + p);
+        let limit = floor_boundary(folded, at + 600);
+        let sentence_end = folded[at..limit].find('。').map_or(limit, |p| at + p);
         if !folded[at + end..sentence_end].contains("编制") {
             continue;
         }
@@ -532,7 +536,7 @@ fn period(body: &str, folded: &str) -> Option<(Option<Date>, Option<Date>)> {
             continue;
         };
         let between = &folded[after..after + d0];
-        if between.contains(['。', '\n']) || between.chars().count() > 12 {
+        if between.contains('。') || between.chars().count() > 12 {
             continue;
         }
         let s_at = after + d0;

@@ -284,6 +284,8 @@ impl Iterator for Descendants<'_> {
 
 struct Parser<'a> {
     src: &'a str,
+    /// No `>` exists at or after this offset (memo for unterminated tags).
+    no_gt_from: usize,
     dom: Dom,
     /// Open elements; `stack[0]` is the document.
     stack: Vec<NodeId>,
@@ -307,6 +309,7 @@ impl<'a> Parser<'a> {
             dom,
             stack: vec![0],
             capped: false,
+            no_gt_from: usize::MAX,
         }
     }
 
@@ -325,13 +328,14 @@ impl<'a> Parser<'a> {
                 i = if b[lt..].starts_with(b"<!--") {
                     find_from(b, lt + 4, b"-->").map_or(b.len(), |e| e + 3)
                 } else {
-                    find_byte(b, lt + 2, b'>').map_or(b.len(), |e| e + 1)
+                    // A bogus comment; without any `>` left it is just text.
+                    self.find_gt(lt + 2).map_or(lt + 1, |e| e + 1)
                 };
                 text_start = i;
             } else if next == b'/' && b.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) {
                 self.push_text(text_start, lt);
                 let (name, end) = read_name(b, lt + 2);
-                i = find_byte(b, end, b'>').map_or(b.len(), |e| e + 1);
+                i = self.find_gt(end).map_or(b.len(), |e| e + 1);
                 text_start = i;
                 self.end_tag(&name);
             } else if next.is_ascii_alphabetic() {
@@ -373,6 +377,18 @@ impl<'a> Parser<'a> {
         }
         self.push_text(text_start, b.len());
         self.dom
+    }
+
+    /// The next `>` at or after `from`, remembering where none is left.
+    fn find_gt(&mut self, from: usize) -> Option<usize> {
+        if from >= self.no_gt_from {
+            return None;
+        }
+        let found = find_byte(self.src.as_bytes(), from, b'>');
+        if found.is_none() {
+            self.no_gt_from = from;
+        }
+        found
     }
 
     fn note_meta(&mut self, attrs: &[(Box<str>, Box<str>)]) {
@@ -554,6 +570,39 @@ fn is_hidden(attrs: &[(Box<str>, Box<str>)]) -> bool {
     })
 }
 
+/// Where a quoted attribute value ends, and where parsing resumes: after its
+/// closing quote; or, when a new tag starts before one (an unterminated
+/// quote), at the last `>` before that tag; or, with no closing quote left in
+/// the page, at the first space or non-ASCII byte (the quote was a typo, not a
+/// value swallowing the page). Bounded by the distance to the next tag, so
+/// many unterminated quotes cannot make parsing quadratic.
+fn quoted_value_end(b: &[u8], from: usize, q: u8) -> (usize, usize) {
+    let mut last_gt = None;
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            c if c == q => return (i, i + 1),
+            b'>' => last_gt = Some(i),
+            b'<' if b
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/' || *c == b'!') =>
+            {
+                let end = last_gt.unwrap_or(i);
+                return (end, end);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let end = last_gt.unwrap_or_else(|| {
+        b[from..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || *c >= 0x80)
+            .map_or(b.len(), |p| from + p)
+    });
+    (end, end)
+}
+
 fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
     b.get(from..)?
         .iter()
@@ -624,8 +673,9 @@ fn read_attrs(src: &str, from: usize) -> (Attrs, bool, usize) {
         if b[i] == b'>' {
             return (attrs, self_closing, i + 1);
         }
-        // A `<` inside a tag means the tag was never closed: stop here.
-        if b[i] == b'<' {
+        // A `<` inside a tag means the tag was never closed, and attribute
+        // names are ASCII: text after a broken tag is text. Stop here.
+        if b[i] == b'<' || b[i] >= 0x80 {
             return (attrs, false, i);
         }
         self_closing = false;
@@ -651,12 +701,10 @@ fn read_attrs(src: &str, from: usize) -> (Attrs, bool, usize) {
             if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
                 let q = b[j];
                 let vs = j + 1;
-                // An unterminated quote runs to the end of the tag at worst.
-                let ve = find_byte(b, vs, q)
-                    .unwrap_or_else(|| find_byte(b, vs, b'>').unwrap_or(b.len()));
+                let (ve, resume) = quoted_value_end(b, vs, q);
                 value = &src[vs..ve];
                 quoted = true;
-                i = (ve + 1).min(b.len());
+                i = resume;
             } else {
                 let vs = j;
                 while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {

@@ -69,6 +69,8 @@ pub struct Stats {
     pub link: Vec<u32>,
     /// Han characters under each node (the report language).
     pub han: Vec<u32>,
+    /// True when a `<table>` is strictly inside the node.
+    pub has_table: Vec<bool>,
 }
 
 impl Stats {
@@ -78,6 +80,7 @@ impl Stats {
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
         let mut han = vec![0u32; n];
+        let mut has_table = vec![false; n];
         // Children always have larger ids than their parents: one reverse pass.
         for id in (1..n).rev() {
             let node = &dom.nodes[id];
@@ -108,8 +111,16 @@ impl Stats {
             text[p] += text[id];
             link[p] += link[id];
             han[p] += han[id];
+            if has_table[id] || matches!(&node.kind, NodeKind::Element(e) if &*e.name == "table") {
+                has_table[p] = true;
+            }
         }
-        Stats { text, link, han }
+        Stats {
+            text,
+            link,
+            han,
+            has_table,
+        }
     }
 }
 
@@ -224,12 +235,20 @@ fn push_children(dom: &Dom, id: NodeId, stack: &mut Vec<(NodeId, bool)>) {
     stack[start..].reverse();
 }
 
-/// A row whose cells all hold little text, and no nested table, is one line.
+/// A row whose cells all hold little text, in at most one paragraph, and no
+/// nested table, is one line.
 fn row_is_inline(dom: &Dom, stats: &Stats, tr: NodeId) -> bool {
     dom.children(tr).all(|c| match dom.name(c) {
         "td" | "th" => {
-            stats.text[c as usize] <= DATA_CELL_MAX
-                && !dom.descendants(c).any(|d| d != c && dom.name(d) == "table")
+            let text = stats.text[c as usize];
+            if text > DATA_CELL_MAX || stats.has_table[c as usize] {
+                return false;
+            }
+            let blocks = dom
+                .children(c)
+                .filter(|&b| stats.text[b as usize] > 0 && BLOCK.contains(&dom.name(b)))
+                .count();
+            blocks < 2 || text <= 40
         }
         _ => true,
     })

@@ -1,0 +1,521 @@
+//! The `nianbao` binary as users run it: exit codes, output files, `--jobs`
+//! independence, and a batch of broken and hostile pages that must all be
+//! accounted for without a panic.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nianbao(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run nianbao")
+}
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_lines(path: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+/// All output files of a run, manifest.json without its run-dependent block.
+fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for name in [
+        "reports.jsonl",
+        "reports.csv",
+        "figures.csv",
+        "cells.csv",
+        "checks.csv",
+        "failures.jsonl",
+    ] {
+        files.push((name.to_string(), fs::read(dir.join(name)).expect(name)));
+    }
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    manifest.as_object_mut().unwrap().remove("run");
+    files.push((
+        "manifest.json".into(),
+        serde_json::to_vec(&manifest).unwrap(),
+    ));
+    files
+}
+
+#[test]
+fn fixtures_extract_identically_whatever_the_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for (dir, jobs) in [(&a, "1"), (&b, "4")] {
+        let out = nianbao(
+            &[
+                "extract",
+                "fixtures/pages",
+                "--out",
+                dir.to_str().unwrap(),
+                "--jobs",
+                jobs,
+                "-q",
+            ],
+            &project(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (oa, ob) = (outputs(&a), outputs(&b));
+    for ((name, x), (_, y)) in oa.iter().zip(&ob) {
+        assert!(x == y, "{name} differs between --jobs 1 and --jobs 4");
+    }
+    let reports = read_lines(&a.join("reports.jsonl"));
+    assert!(reports.len() >= 12);
+    // Input order: the sorted fixture directories.
+    let paths: Vec<&str> = reports
+        .iter()
+        .map(|r| r["source"]["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    // No temporary files left behind.
+    let leftovers: Vec<_> = fs::read_dir(&a)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn csv_outputs_have_their_contract_headers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/pages/xianning-2013-text",
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let first_line = |name: &str| {
+        fs::read_to_string(tmp.path().join(name))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        first_line("figures.csv"),
+        "report_id,section,label,value,unit,qualifier,text,start,end,raw"
+    );
+    assert_eq!(
+        first_line("cells.csv"),
+        "report_id,key,table,row,column,value,raw,state,inferred"
+    );
+    assert_eq!(
+        first_line("checks.csv"),
+        "report_id,rule,status,expected,actual,detail"
+    );
+    let header = first_line("reports.csv");
+    assert!(header.starts_with("id,path,url,sha256,bytes,encoding,encoding_from,title,agency,year,published,signed,period_start,period_end,template"));
+    assert!(header.contains(",t3__new_received__natural_person,"));
+    assert!(header.ends_with(",checks_pass,checks_fail,checks_na"));
+    let figures = fs::read_to_string(tmp.path().join("figures.csv")).unwrap();
+    assert!(
+        figures.lines().any(|l| l.contains(",1339,件,exact,")),
+        "{figures}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["reports"], 1);
+    assert_eq!(manifest["inputs"][0]["outcome"], "ok");
+}
+
+#[test]
+fn usage_errors_exit_2_and_failed_inputs_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = nianbao(&["extract"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = nianbao(&["extract", "x.html", "--format", "xml"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    // An output directory that cannot be created is fatal.
+    fs::write(tmp.path().join("file"), "x").unwrap();
+    fs::write(tmp.path().join("ok.txt"), "2019年,我局主动公开信息5条。").unwrap();
+    let out = nianbao(&["extract", "ok.txt", "--out", "file/sub"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("nianbao: "));
+    // A missing input is a failed input, not a fatal error.
+    let out = nianbao(
+        &["extract", "ok.txt", "missing.html", "--out", "o", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let failures = read_lines(&tmp.path().join("o/failures.jsonl"));
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0]["input"], "missing.html");
+    assert_eq!(failures[0]["stage"], "read");
+    assert_eq!(read_lines(&tmp.path().join("o/reports.jsonl")).len(), 1);
+}
+
+#[test]
+fn unsupported_files_are_skipped_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.txt"), "2019年,我局主动公开信息5条。").unwrap();
+    fs::write(tmp.path().join("b.pdf"), "%PDF-1.4").unwrap();
+    let out = nianbao(&["extract", ".", "--out", "../o", "-q"], tmp.path());
+    assert_eq!(out.status.code(), Some(0));
+    let out = nianbao(&["extract", ".", "--out", "../o2"], tmp.path());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("skipped ./b.pdf"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("../o/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["skipped"], 1);
+}
+
+#[test]
+fn max_bytes_fails_large_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("big.txt"), "公开信息5条。".repeat(1000)).unwrap();
+    let out = nianbao(
+        &[
+            "extract",
+            "big.txt",
+            "--out",
+            "o",
+            "--max-bytes",
+            "1000",
+            "-q",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let failures = read_lines(&tmp.path().join("o/failures.jsonl"));
+    assert!(
+        failures[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("over the limit")
+    );
+}
+
+#[test]
+fn text_flag_writes_the_text_offsets_refer_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/pages/numerals-qualifiers",
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "--text",
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report = &read_lines(&tmp.path().join("reports.jsonl"))[0];
+    let text = fs::read_to_string(
+        tmp.path()
+            .join(format!("texts/{}.txt", report["id"].as_str().unwrap())),
+    )
+    .unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    for f in report["figures"].as_array().unwrap() {
+        let (s, e) = (
+            f["start"].as_u64().unwrap() as usize,
+            f["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            chars[s..e].iter().collect::<String>(),
+            f["text"].as_str().unwrap()
+        );
+    }
+}
+
+/// Forty broken or hostile pages in one run: each ends in reports.jsonl or
+/// failures.jsonl, none panics, and the run finishes.
+#[test]
+fn hostile_batch_is_fully_accounted_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+    let report = "咸宁市2013年政府信息公开工作年度报告\n一、概述\n市长信箱共收到群众来信1339件,办结率98.2%。\n";
+    let para = format!("<p>{}</p>", report.replace('\n', "</p><p>"));
+    let mut cases: Vec<(String, Vec<u8>)> = vec![
+        ("empty.html".into(), vec![]),
+        (
+            "nul-bytes.html".into(),
+            (0..4096u32).map(|i| (i * 7 % 256) as u8).collect(),
+        ),
+        ("png.html".into(), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()),
+        (
+            "pdf.html".into(),
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec(),
+        ),
+        ("zip.html".into(), b"PK\x03\x04\x14\0\0\0\x08\0".to_vec()),
+        ("gzip.html".into(), b"\x1f\x8b\x08\0\0\0\0\0".to_vec()),
+        ("truncated-gbk.html".into(), {
+            let mut b = b"<meta charset=gbk><div id=zoom><p class=\"x".to_vec();
+            b.extend(gbk(report));
+            b.truncate(b.len() - 1);
+            b
+        }),
+        (
+            "meta-utf8-but-gbk.html".into(),
+            [b"<meta charset=utf-8><p>".as_slice(), &gbk(report)].concat(),
+        ),
+        (
+            "meta-gbk-but-utf8.html".into(),
+            format!("<meta charset=gbk><p>{report}").into_bytes(),
+        ),
+        (
+            "meta-utf16.html".into(),
+            format!("<meta charset=utf-16>{para}").into_bytes(),
+        ),
+        (
+            "meta-unknown.html".into(),
+            format!("<meta charset=x-no-such>{para}").into_bytes(),
+        ),
+        (
+            "nested-divs.html".into(),
+            format!(
+                "{}{para}{}",
+                "<div>".repeat(200_000),
+                "</div>".repeat(200_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "nested-tables.html".into(),
+            format!("{}{para}", "<table><tr><td>".repeat(70_000)).into_bytes(),
+        ),
+        (
+            "unclosed-p-b.html".into(),
+            "<p><b>公开信息5条".repeat(100_000).into_bytes(),
+        ),
+        (
+            "unterminated-comment.html".into(),
+            format!("{para}<!-- {}", "x".repeat(10_000)).into_bytes(),
+        ),
+        (
+            "unterminated-script.html".into(),
+            format!("{para}<script>var a = '<p>';").into_bytes(),
+        ),
+        (
+            "unterminated-attribute.html".into(),
+            format!("{para}<div class=\"never closed>{report}").into_bytes(),
+        ),
+        ("whitespace-only.html".into(), b" \n\t\r\n   ".to_vec()),
+        (
+            "scripts-only.html".into(),
+            b"<html><head><script>var x=1;</script><style>p{}</style></head><body></body></html>"
+                .to_vec(),
+        ),
+        (
+            "invalid-utf8.txt".into(),
+            [report.as_bytes(), b"\xff\xfe\xfd", report.as_bytes()].concat(),
+        ),
+        ("utf16le-bom.txt".into(), {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(report.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        }),
+        ("utf16be-bom.txt".into(), {
+            let mut b = vec![0xFE, 0xFF];
+            b.extend(report.encode_utf16().flat_map(u16::to_be_bytes));
+            b
+        }),
+        (
+            "one-long-line.txt".into(),
+            "公开信息5条,办结率98.2%,".repeat(200_000).into_bytes(),
+        ),
+        (
+            "control-chars.txt".into(),
+            format!("{report}\u{1}\u{2}\u{7f}{report}").into_bytes(),
+        ),
+        (
+            "huge-attribute.html".into(),
+            format!("<div title=\"{}\">{para}</div>", "a".repeat(1_000_000)).into_bytes(),
+        ),
+        (
+            "unclosed-tables.html".into(),
+            format!("{}{para}", "<table>".repeat(10_000)).into_bytes(),
+        ),
+        (
+            "entity-soup.html".into(),
+            format!(
+                "<p>&#xFFFFFFFF; &#0; &#xD800; &bogus; &amp&lt;&#12345678901234567890;</p>{para}"
+            )
+            .into_bytes(),
+        ),
+        (
+            "cdata-and-pi.html".into(),
+            format!("<?xml version=\"1.0\"?><![CDATA[ <p>x</p> ]]>{para}").into_bytes(),
+        ),
+        (
+            "bom-then-gbk.html".into(),
+            [b"\xEF\xBB\xBF".as_slice(), &gbk(&para)].concat(),
+        ),
+        (
+            "nested-spans-stray-ends.html".into(),
+            format!(
+                "{}{para}{}",
+                "<span>".repeat(200_000),
+                "</i>".repeat(200_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "stray-end-tags.html".into(),
+            format!("{}{para}", "</div>".repeat(100_000)).into_bytes(),
+        ),
+        (
+            "astral.txt".into(),
+            format!("{report}𠀀😀𝔘 公开信息5条").into_bytes(),
+        ),
+        (
+            "giant-number.txt".into(),
+            format!("公开信息{}条,{}%", "9".repeat(5000), "1".repeat(60)).into_bytes(),
+        ),
+        (
+            "numeral-stress.txt".into(),
+            "一二三四五六七八九十百千万亿两〇零"
+                .repeat(20_000)
+                .into_bytes(),
+        ),
+        (
+            "percent-words.txt".into(),
+            "百分之百分之百分之".repeat(10_000).into_bytes(),
+        ),
+        (
+            "many-figures.txt".into(),
+            "收到1件,".repeat(300_000).into_bytes(),
+        ),
+        (
+            "lone-lt.html".into(),
+            "<<<<<<<< < <a <b <!".repeat(50_000).into_bytes(),
+        ),
+        (
+            "control.html".into(),
+            format!("<html><body><div id=zoom>{para}</div></body></html>").into_bytes(),
+        ),
+    ];
+    // A 50 MB page: portal chrome around a long report.
+    let mut big = String::from(
+        "<html><head><meta charset=utf-8><title>大页面</title></head><body><div class=nav><a href=/>首页</a></div><div id=zoom>",
+    );
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&para);
+        big.push_str("<table><tr><td>规章</td><td>0</td><td>3</td></tr></table>");
+    }
+    big.push_str("</div></body></html>");
+    cases.push(("fifty-megabytes.html".into(), big.into_bytes()));
+    assert_eq!(cases.len(), 39);
+    for (name, bytes) in &cases {
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+    // The fortieth: a path that does not exist.
+    let started = std::time::Instant::now();
+    let out = nianbao(
+        &["extract", "in", "in/missing.html", "--out", "out", "-q"],
+        tmp.path(),
+    );
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let reports = read_lines(&tmp.path().join("out/reports.jsonl"));
+    let failures = read_lines(&tmp.path().join("out/failures.jsonl"));
+    let mut seen = BTreeSet::new();
+    for r in &reports {
+        assert!(seen.insert(r["source"]["path"].as_str().unwrap().to_string()));
+    }
+    for f in &failures {
+        assert!(f["stage"].is_string() && f["error"].is_string(), "{f}");
+        assert!(seen.insert(f["input"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(seen.len(), 40, "{seen:?}");
+    for f in &failures {
+        assert_ne!(f["stage"], "internal", "a panic: {f}");
+    }
+    let failed: BTreeSet<String> = failures
+        .iter()
+        .map(|f| {
+            f["input"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for must_fail in [
+        "empty.html",
+        "nul-bytes.html",
+        "png.html",
+        "pdf.html",
+        "zip.html",
+        "gzip.html",
+        "whitespace-only.html",
+        "scripts-only.html",
+        "missing.html",
+    ] {
+        assert!(
+            failed.contains(must_fail),
+            "{must_fail} should fail: {failed:?}"
+        );
+    }
+    for must_work in [
+        "control.html",
+        "truncated-gbk.html",
+        "meta-utf8-but-gbk.html",
+        "meta-gbk-but-utf8.html",
+        "nested-divs.html",
+        "bom-then-gbk.html",
+        "fifty-megabytes.html",
+    ] {
+        let r = reports
+            .iter()
+            .find(|r| r["source"]["path"].as_str().unwrap().ends_with(must_work))
+            .unwrap_or_else(|| panic!("{must_work} has no report"));
+        if must_work != "fifty-megabytes.html" && must_work != "bom-then-gbk.html" {
+            assert!(
+                r["figures"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["value"] == 1339),
+                "{must_work}: {}",
+                r["figures"]
+            );
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("out/manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["counts"]["reports"].as_u64().unwrap()
+            + manifest["counts"]["failed"].as_u64().unwrap(),
+        40
+    );
+    assert!(elapsed.as_secs() < 300, "took {elapsed:?}");
+}
