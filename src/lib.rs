@@ -5,7 +5,8 @@
 //!
 //! * [`decode`]: bytes → text (BOM, declared label, detection) and normalisation;
 //! * [`html`]: a forgiving, non-recursive HTML parser and text renderer;
-//! * [`extract`]: body finding, sections, figures, metadata → [`model::Report`];
+//! * [`extract`]: body finding, sections, figures, metadata, standard tables → [`model::Report`];
+//! * [`check`]: blank inference and the tables' consistency checks;
 //! * [`sink`]: the output files;
 //! * [`pipeline`]: discovery, parallel extraction in input order, the manifest.
 //!
@@ -21,6 +22,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod decode;
 pub mod error;
 pub mod extract;

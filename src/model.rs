@@ -64,6 +64,9 @@ pub struct Report {
     pub figures: Vec<Figure>,
     /// Standard-table cells, keyed as in `../shared/format.md` §6.
     pub cells: BTreeMap<String, Cell>,
+    /// Rows of the standard tables that the templates do not have (local
+    /// extensions such as 其他主动公开文件), with their cells as printed.
+    pub extra_rows: Vec<ExtraRow>,
     /// Consistency checks (`../shared/format.md` §7).
     pub checks: Vec<Check>,
     /// Problems that did not stop extraction.
@@ -221,6 +224,17 @@ pub struct Figure {
     pub raw: String,
 }
 
+/// A table row outside the template (`t2x__extra_rows` in format.md §6.2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtraRow {
+    /// The table (`t2`).
+    pub table: &'static str,
+    /// The row label as printed (notes in parentheses removed).
+    pub label: String,
+    /// The cells as printed.
+    pub values: Vec<String>,
+}
+
 /// The state of a table cell.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -262,6 +276,9 @@ pub struct Cell {
     pub state: CellState,
     /// True when `value` was filled by the blank-inference rules.
     pub inferred: bool,
+    /// The unit printed in the cell (`251000元`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// Outcome of a consistency check.
@@ -360,6 +377,14 @@ pub const T3_ROWS: [&str; 26] = [
     "carried_forward",
 ];
 
+/// Group subtotals some reports print on the group's label row
+/// (`t3__<group>_total_reported__*`), checked by `T3-SUB`.
+pub const T3_REPORTED_ROWS: [&str; 3] = [
+    "denied_total_reported",
+    "unable_total_reported",
+    "not_processed_total_reported",
+];
+
 /// Table 3 column keys in template order.
 pub const T3_COLS: [&str; 7] = [
     "natural_person",
@@ -411,10 +436,11 @@ pub const T2_KEYS: [&str; 29] = [
 ];
 
 /// Every cell key in the fixed order of the wide `reports.csv` columns: table 2,
-/// then table 3 row by row, then table 4 group by group.
+/// then table 3 row by row (printed group subtotals last), then table 4 group
+/// by group.
 pub fn cell_keys() -> Vec<String> {
     let mut keys: Vec<String> = T2_KEYS.iter().map(|k| k.to_string()).collect();
-    for row in T3_ROWS {
+    for row in T3_ROWS.iter().chain(&T3_REPORTED_ROWS) {
         for col in T3_COLS {
             keys.push(format!("t3__{row}__{col}"));
         }
@@ -448,7 +474,7 @@ mod tests {
     #[test]
     fn cell_key_catalogue_is_complete_and_unique() {
         let keys = cell_keys();
-        assert_eq!(keys.len(), 29 + 26 * 7 + 15);
+        assert_eq!(keys.len(), 29 + 29 * 7 + 15);
         let mut sorted = keys.clone();
         sorted.sort();
         sorted.dedup();

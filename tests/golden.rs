@@ -37,7 +37,42 @@ fn main() {
             trials.push(Trial::test(name, move || run_case(&dir)));
         }
     }
+    trials.push(Trial::test(
+        "invariants::consistent_fixtures_fail_no_check",
+        consistent_fixtures_fail_no_check,
+    ));
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// Every fixture page is consistent except those named `…broken…`, which
+/// carry deliberately wrong numbers: no other fixture may fail a check.
+fn consistent_fixtures_fail_no_check() -> Result<(), Failed> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir("fixtures/pages")
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    for dir in dirs
+        .iter()
+        .filter(|d| !d.to_string_lossy().contains("broken"))
+    {
+        let path = input_file(dir)?;
+        let found = pipeline::discover(std::slice::from_ref(&path));
+        if let Outcome::Extracted(x) = pipeline::process(&found.inputs[0], DEFAULT_MAX_BYTES) {
+            let failed: Vec<&str> = x
+                .report
+                .checks
+                .iter()
+                .filter(|c| c.status == nianbao::model::CheckStatus::Fail)
+                .map(|c| c.rule.as_str())
+                .collect();
+            if !failed.is_empty() {
+                return Err(format!("{} fails {failed:?}", dir.display()).into());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn input_file(dir: &Path) -> Result<PathBuf, Failed> {

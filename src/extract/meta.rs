@@ -151,8 +151,10 @@ static TITLE_END: LazyLock<Regex> =
 
 /// A report title at the start of a line, with what follows it.
 fn title_in_line(folded: &str) -> Option<(usize, usize)> {
-    let line = folded.trim();
-    let lead = folded.len() - folded.trim_start().len();
+    // A one-cell table row ("… |") is still a line of its own.
+    let start = folded.trim_start_matches(['|', ' ']);
+    let lead = folded.len() - start.len();
+    let line = start.trim_end_matches(['|', ' ']);
     if line.contains(['>', '»', '。', ',', '|'])
         || line.contains("当前位置")
         || line.contains("位置:")

@@ -8,8 +8,7 @@ pub mod figures;
 pub mod meta;
 pub mod numerals;
 pub mod sections;
-
-use std::collections::BTreeMap;
+pub mod tables;
 
 use sha2::{Digest, Sha256};
 
@@ -99,7 +98,10 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         page_title: page_title.as_deref(),
         metas: &metas,
     });
-    let template = template(&folded, meta.year);
+    let mut tables = tables::extract(&text, &folded);
+    warnings.append(&mut tables.warnings);
+    let checks = crate::check::run(&mut tables.cells);
+    let template = template(&tables, &folded, meta.year);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         id: sha256[..16].to_string(),
@@ -120,55 +122,34 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         template,
         sections,
         figures,
-        cells: BTreeMap::new(),
-        checks: Vec::new(),
+        cells: tables.cells,
+        extra_rows: tables.extra_rows,
+        checks,
         warnings,
     };
     Ok(Extraction { report, text })
 }
 
-/// The template, from the standard tables' labels where they are present.
-fn template(folded: &str, year: Option<i32>) -> Template {
-    let t2_2021 = [
-        "本年制发件数",
-        "本年废止件数",
-        "现行有效件数",
-        "本年收费金额",
-    ]
-    .iter()
-    .any(|w| folded.contains(w));
-    let t2_2019 = [
-        "本年新制作数量",
-        "本年新 制作数量",
-        "上一年项目数量",
-        "采购项目数量",
-        "对外公开总数量",
-    ]
-    .iter()
-    .any(|w| folded.contains(w));
-    let t3_2021 = folded.contains("逾期不补正") || folded.contains("缴纳费用");
-    let t3_single_other = folded.find("其他处理").is_some_and(|p| {
-        folded[p..]
-            .chars()
-            .take(40)
-            .collect::<String>()
-            .contains("总计")
-    });
-    if t2_2021 && t3_single_other && !t3_2021 {
-        return Template::Hybrid;
+/// The template: per table where the tables were seen (§8.5), otherwise
+/// from the year.
+fn template(t: &tables::Tables, folded: &str, year: Option<i32>) -> Template {
+    use tables::{T2Template as T2, T3Template as T3};
+    match (t.t2, t.t3) {
+        (Some(T2::V2021), Some(T3::V2019)) => return Template::Hybrid,
+        (Some(T2::V2021), _) | (None, Some(T3::V2021)) => return Template::Table2021,
+        (Some(T2::V2019), _) | (None, Some(T3::V2019)) => return Template::Table2019,
+        (None, None) => {}
     }
-    if t2_2021 || t3_2021 {
-        return Template::Table2021;
-    }
-    if t2_2019 {
-        return Template::Table2019;
-    }
-    let any_table =
-        folded.contains("本年新收政府信息公开申请数量") || folded.contains("第二十条第");
+    let any_table = t
+        .cells
+        .keys()
+        .any(|k| k.starts_with("t3__") || k.starts_with("t4__"))
+        || folded.contains("本年新收政府信息公开申请数量")
+        || folded.contains("第二十条第");
     match year {
         Some(y) if any_table && y >= 2021 => Template::Table2021,
         Some(y) if any_table && y >= 2019 => Template::Table2019,
-        Some(y) if y <= 2018 => Template::FreeText,
+        Some(y) if y <= 2018 && !any_table => Template::FreeText,
         _ => Template::Unknown,
     }
 }

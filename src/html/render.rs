@@ -206,9 +206,13 @@ pub fn render(
                 } else {
                     match name {
                         "tr" => {
-                            first_cell.pop();
+                            let had_cells = first_cell.pop() == Some(false);
                             if row_inline.pop() == Some(true) {
                                 inline_rows = inline_rows.saturating_sub(1);
+                                // Close the last cell, so that an empty one survives.
+                                if had_cells {
+                                    out.push_str(" |");
+                                }
                             }
                             out.push('\n');
                         }
@@ -276,7 +280,7 @@ mod tests {
     #[test]
     fn data_tables_become_pipe_rows() {
         let html = "<table><tr><td><p>规章</p></td><td>0</td><td>&nbsp;</td><td>3</td></tr><tr><th>行政许可</th><td>5</td></tr></table>";
-        assert_eq!(text(html), "规章 | 0 | | 3\n行政许可 | 5");
+        assert_eq!(text(html), "规章 | 0 | | 3 |\n行政许可 | 5 |");
     }
 
     #[test]

@@ -1,0 +1,963 @@
+//! The standard tables of the 2019 and 2021 templates (`../shared/format.md`
+//! §2, §3, §6), read from the normalised text.
+//!
+//! Tables reach the text in several shapes: HTML tables rendered as
+//! `cell | cell | cell |` rows (the same shape stored text copies use),
+//! one cell per line with or without a trailing `|`, and PDF text layers where
+//! a row is `label n n n` and labels wrap over lines. All of them are read the
+//! same way: the text is cut into a stream of label tokens and value tokens
+//! (numbers, blanks, "/" and "—"), and a row is the labels since the last
+//! values followed by the values after them. Rows are mapped by meaning, never
+//! by position alone: the label (normalised as §8 says: folded to simplified,
+//! quotes unified, whitespace, numbering and parenthesised notes removed) is
+//! matched against each table's vocabulary, with the enclosing group
+//! (（三）不予公开, （六）其他处理, …) as context.
+//!
+//! A table-3 row with fewer than seven values (empty cells collapsed by a
+//! copy) is assigned only where the row sum singles out one placement
+//! (§7.4.5); a row cut off by the end of an excerpt is read from the left.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Cell, CellState, ExtraRow};
+
+/// Table 2 layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T2Template {
+    /// 本年制发件数 / 本年处理决定数量 / 本年收费金额.
+    V2021,
+    /// 本年新制作数量 / 上一年项目数量 / 采购项目数量.
+    V2019,
+}
+
+/// Table 3 layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T3Template {
+    /// （六）其他处理 with its three sub-rows.
+    V2021,
+    /// （六）其他处理 as one row.
+    V2019,
+}
+
+/// Everything read from the tables of one report.
+#[derive(Debug, Default, Clone)]
+pub struct Tables {
+    /// Cells by key.
+    pub cells: BTreeMap<String, Cell>,
+    /// Unknown rows (Wuhan's 其他主动公开文件).
+    pub extra_rows: Vec<ExtraRow>,
+    /// Table 2 layout, if table 2 was seen.
+    pub t2: Option<T2Template>,
+    /// Table 3 layout, if it could be told.
+    pub t3: Option<T3Template>,
+    /// Problems met (unassignable rows).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    None,
+    T2,
+    T3,
+    T4,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    None,
+    Results,
+    Denied,
+    Unable,
+    NotProcessed,
+    Other,
+}
+
+/// A value cell.
+#[derive(Debug, Clone)]
+struct Val {
+    raw: String,
+    state: CellState,
+    value: Option<f64>,
+    unit: Option<String>,
+}
+
+/// What a row label means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    T2(&'static str),
+    T3(&'static str),
+    T4,
+    Group(Group),
+}
+
+/// Reads the standard tables of a normalised text (`folded` is its folded twin).
+pub fn extract(text: &str, folded: &str) -> Tables {
+    let mut p = Reader::default();
+    let lines: Vec<(&str, &str)> = text.split('\n').zip(folded.split('\n')).collect();
+    for (line, fline) in &lines {
+        p.line(line, fline);
+    }
+    p.finish_row(true);
+    p.out
+}
+
+#[derive(Default)]
+struct Reader {
+    out: Tables,
+    zone: ZoneState,
+    group: GroupState,
+    /// Labels since the last value: (as printed, folded).
+    labels: Vec<(String, String)>,
+    values: Vec<Val>,
+    t2_evidence: Option<T2Template>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct ZoneState(Option<Zone>);
+
+#[derive(Default, Clone, Copy)]
+struct GroupState(Option<Group>);
+
+impl Reader {
+    fn zone(&self) -> Zone {
+        self.zone.0.unwrap_or(Zone::None)
+    }
+
+    fn group(&self) -> Group {
+        self.group.0.unwrap_or(Group::None)
+    }
+
+    fn line(&mut self, line: &str, fline: &str) {
+        let trimmed = fline.trim();
+        if trimmed.is_empty() || is_page_footer(trimmed) {
+            return;
+        }
+        // A report section after the tables ends them.
+        if is_late_heading(trimmed) {
+            self.finish_row(false);
+            self.zone = ZoneState(Some(Zone::None));
+            self.group = GroupState(None);
+            self.labels.clear();
+            return;
+        }
+        for tok in tokens(line, fline) {
+            match tok {
+                Tok::Label(printed, folded) => {
+                    if !self.values.is_empty() {
+                        self.finish_row(false);
+                    }
+                    self.note_label(&folded);
+                    self.labels.push((printed, folded));
+                    if self.labels.len() > 12 {
+                        self.labels.remove(0);
+                    }
+                }
+                Tok::Value(v) => self.values.push(v),
+            }
+        }
+    }
+
+    /// Zone changes and template evidence carried by a label.
+    fn note_label(&mut self, f: &str) {
+        let f = squeeze(f);
+        if f.contains("第二十条") || f == "信息内容" {
+            self.zone = ZoneState(Some(Zone::T2));
+        } else if f.contains("勾稽关系") || f.contains("申请人情况") || f.contains("本年新收")
+        {
+            self.zone = ZoneState(Some(Zone::T3));
+        } else if f.contains("行政复议")
+            && (f.contains("行政诉讼") || self.zone() == Zone::T3 || f.len() <= 12)
+        {
+            self.zone = ZoneState(Some(Zone::T4));
+        }
+        if [
+            "本年制发件数",
+            "本年废止件数",
+            "现行有效件数",
+            "本年收费金额",
+            "本年处理决定数量",
+        ]
+        .iter()
+        .any(|w| f.contains(w))
+        {
+            self.t2_evidence = Some(T2Template::V2021);
+        } else if [
+            "本年新制作",
+            "本年新公开",
+            "对外公开总数量",
+            "上一年项目数量",
+            "本年增/减",
+            "采购项目数量",
+            "采购总金额",
+            "第二十条第(九)项",
+        ]
+        .iter()
+        .any(|w| f.contains(w))
+            || (f == "本年新" || f == "处理决定数量")
+        {
+            self.t2_evidence = Some(T2Template::V2019);
+        }
+    }
+
+    /// Resolves the pending labels and values into cells.
+    fn finish_row(&mut self, at_end: bool) {
+        let values = std::mem::take(&mut self.values);
+        let labels = std::mem::take(&mut self.labels);
+        if labels.is_empty() {
+            return;
+        }
+        let folded: Vec<&str> = labels.iter().map(|(_, f)| f.as_str()).collect();
+        let printed: String = labels.last().map(|(p, _)| p.clone()).unwrap_or_default();
+        let zone = self.zone();
+        let (row, group) = resolve(&folded, zone, self.group());
+        if let Some(g) = group {
+            self.group = GroupState(Some(g));
+        }
+        if values.is_empty() {
+            return;
+        }
+        match row {
+            Some(Row::T2(name)) if zone == Zone::T2 || zone == Zone::None => {
+                self.t2_row(name, values)
+            }
+            Some(Row::T3(name)) if zone == Zone::T3 => self.t3_row(name, values, at_end),
+            Some(Row::Group(g)) if zone == Zone::T3 => {
+                let name = match g {
+                    Group::Other => {
+                        // （六）其他处理 with values: the 2019 single row.
+                        self.out.t3.get_or_insert(T3Template::V2019);
+                        "other_total"
+                    }
+                    Group::Denied => "denied_total_reported",
+                    Group::Unable => "unable_total_reported",
+                    Group::NotProcessed => "not_processed_total_reported",
+                    _ => return,
+                };
+                self.t3_row(name, values, at_end)
+            }
+            Some(Row::T4) if zone == Zone::T4 || zone == Zone::T3 => self.t4_row(values),
+            None if zone == Zone::T2
+                && is_row_label(&printed)
+                && values.iter().any(|v| v.state != CellState::Blank) =>
+            {
+                let mut values: Vec<String> = values.iter().map(|v| v.raw.clone()).collect();
+                while values.last().is_some_and(String::is_empty) {
+                    values.pop();
+                }
+                self.out.extra_rows.push(ExtraRow {
+                    table: "t2",
+                    label: strip_notes(printed.trim()),
+                    values,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn t2_template(&mut self, name: &str, n_values: usize) -> T2Template {
+        let t = self.t2_evidence.or(self.out.t2).unwrap_or(match name {
+            "licensing" | "penalty" | "coercion" if n_values >= 2 => T2Template::V2019,
+            "admin_fees" if n_values >= 2 => T2Template::V2019,
+            "other_mgmt_services" | "central_procurement" => T2Template::V2019,
+            _ => T2Template::V2021,
+        });
+        self.out.t2 = Some(t);
+        t
+    }
+
+    fn t2_row(&mut self, name: &'static str, values: Vec<Val>) {
+        let t = self.t2_template(
+            name,
+            values
+                .iter()
+                .filter(|v| v.state != CellState::Blank)
+                .count(),
+        );
+        let keys: Vec<String> = match (t, name) {
+            (T2Template::V2021, "rules" | "normative_docs") => ["issued", "repealed", "in_force"]
+                .iter()
+                .map(|c| format!("t2__{name}__{c}"))
+                .collect(),
+            (T2Template::V2021, "licensing" | "penalty" | "coercion") => {
+                vec![format!("t2__{name}__decisions")]
+            }
+            (T2Template::V2021, "admin_fees") => vec!["t2__admin_fees__amount_wanyuan".into()],
+            (T2Template::V2019, "rules" | "normative_docs") => {
+                ["new_made", "new_published", "total_published"]
+                    .iter()
+                    .map(|c| format!("t2v19__{name}__{c}"))
+                    .collect()
+            }
+            (T2Template::V2019, "licensing" | "penalty" | "coercion") => vec![
+                format!("t2v19__{name}__prev_items"),
+                format!("t2v19__{name}__delta"),
+                format!("t2__{name}__decisions"),
+            ],
+            (T2Template::V2019, "other_mgmt_services") => ["prev_items", "delta", "decisions"]
+                .iter()
+                .map(|c| format!("t2v19__other_mgmt_services__{c}"))
+                .collect(),
+            (T2Template::V2019, "admin_fees") => vec![
+                "t2v19__admin_fees__prev_items".into(),
+                "t2v19__admin_fees__delta".into(),
+            ],
+            (T2Template::V2019, "central_procurement") => {
+                vec![
+                    "t2v19__central_procurement__projects".into(),
+                    "t2v19__central_procurement__amount".into(),
+                ]
+            }
+            _ => return,
+        };
+        for (key, v) in keys.iter().zip(values) {
+            self.put(key, v);
+        }
+    }
+
+    fn t3_row(&mut self, name: &'static str, values: Vec<Val>, at_end: bool) {
+        if matches!(
+            name,
+            "other_no_correction" | "other_fee_unpaid" | "other_other"
+        ) {
+            self.out.t3 = Some(T3Template::V2021);
+        }
+        let cols = crate::model::T3_COLS;
+        let values = trim_extra(values, cols.len());
+        if values.len() == cols.len() || at_end {
+            for (col, v) in cols.iter().zip(values) {
+                self.put(&format!("t3__{name}__{col}"), v);
+            }
+            return;
+        }
+        // Empty cells were collapsed: keep only what the row sum pins down.
+        let placements = consistent_placements(&values, cols.len());
+        if placements.is_empty() {
+            self.out.warnings.push(format!(
+                "table 3 row {name}: {} values for 7 columns, no placement fits the row sum",
+                values.len()
+            ));
+            return;
+        }
+        let mut kept = 0;
+        for (slot, col) in cols.iter().enumerate() {
+            let first = placements[0][slot];
+            if placements.iter().all(|p| p[slot] == first)
+                && let Some(i) = first
+            {
+                self.put(&format!("t3__{name}__{col}"), values[i].clone());
+                kept += 1;
+            }
+        }
+        if kept < values.len() {
+            self.out.warnings.push(format!(
+                "table 3 row {name}: {} values for 7 columns; {} could not be placed",
+                values.len(),
+                values.len() - kept
+            ));
+        }
+    }
+
+    fn t4_row(&mut self, values: Vec<Val>) {
+        let values = trim_extra(values, 15);
+        let mut i = 0;
+        for g in crate::model::T4_GROUPS {
+            for o in crate::model::T4_OUTCOMES {
+                if let Some(v) = values.get(i) {
+                    self.put(&format!("t4__{g}__{o}"), v.clone());
+                }
+                i += 1;
+            }
+        }
+    }
+
+    fn put(&mut self, key: &str, v: Val) {
+        self.out.cells.entry(key.to_string()).or_insert(Cell {
+            value: v.value,
+            raw: v.raw,
+            state: v.state,
+            inferred: false,
+            unit: v.unit,
+        });
+    }
+}
+
+/// Drops surplus values: trailing blanks (separator artefacts), then anything
+/// past `n`.
+fn trim_extra(mut values: Vec<Val>, n: usize) -> Vec<Val> {
+    while values.len() > n && values.last().is_some_and(|v| v.state == CellState::Blank) {
+        values.pop();
+    }
+    // Blanks in front of the row come from a row-spanning label cell.
+    while values.len() > n && values.first().is_some_and(|v| v.state == CellState::Blank) {
+        values.remove(0);
+    }
+    values.truncate(n);
+    values
+}
+
+/// Order-keeping placements of `values` into `n` slots (the last slot is the
+/// total) for which total = sum of the others (missing slots count as 0).
+fn consistent_placements(values: &[Val], n: usize) -> Vec<Vec<Option<usize>>> {
+    let k = values.len();
+    let mut out = Vec::new();
+    if k == 0 || k > n {
+        return out;
+    }
+    let mut idx: Vec<usize> = (0..k).collect();
+    loop {
+        let mut slots = vec![None; n];
+        for (vi, &s) in idx.iter().enumerate() {
+            slots[s] = Some(vi);
+        }
+        let num = |s: usize| slots[s].and_then(|i| values[i].value).unwrap_or(0.0);
+        let parts: f64 = (0..n - 1).map(num).sum();
+        if slots[n - 1].is_some() && (parts - num(n - 1)).abs() < 1e-9 {
+            out.push(slots);
+        }
+        // Next combination of k slots out of n.
+        let mut i = k;
+        loop {
+            if i == 0 {
+                return out;
+            }
+            i -= 1;
+            if idx[i] < n - k + i {
+                idx[i] += 1;
+                for j in i + 1..k {
+                    idx[j] = idx[j - 1] + 1;
+                }
+                break;
+            }
+        }
+    }
+}
+
+enum Tok {
+    Label(String, String),
+    Value(Val),
+}
+
+/// Cuts a line into label and value tokens (see the module docs).
+fn tokens(line: &str, fline: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    if fline.contains('|') {
+        // One trailing `|` closes the last cell; the rest separate cells.
+        let mut end = fline.trim_end().len();
+        if fline[..end].ends_with('|') {
+            end -= 1;
+        }
+        let mut start = 0;
+        for seg in fline[..end].split('|') {
+            let s = start;
+            start += seg.len() + 1;
+            let printed = line[s..s + seg.len()].trim();
+            let folded = seg.trim();
+            push_cell(&mut out, printed, folded, true);
+        }
+        return out;
+    }
+    // A PDF-style row: a label followed by values separated by spaces.
+    let words: Vec<(usize, &str)> = word_spans(fline);
+    let mut split = words.len();
+    while split > 0 && parse_value(words[split - 1].1).is_some() {
+        split -= 1;
+    }
+    if split < words.len() {
+        if split > 0 {
+            let end = words[split - 1].0 + words[split - 1].1.len();
+            push_cell(&mut out, line[..end].trim(), fline[..end].trim(), false);
+        }
+        for &(at, w) in &words[split..] {
+            push_cell(&mut out, &line[at..at + w.len()], w, false);
+        }
+        return out;
+    }
+    push_cell(&mut out, line.trim(), fline.trim(), false);
+    out
+}
+
+fn word_spans(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if c == ' ' {
+            if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out
+}
+
+fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: &str, blank_ok: bool) {
+    if folded.is_empty() {
+        if blank_ok {
+            out.push(Tok::Value(Val {
+                raw: String::new(),
+                state: CellState::Blank,
+                value: None,
+                unit: None,
+            }));
+        }
+        return;
+    }
+    match parse_value(folded) {
+        Some(mut v) => {
+            v.raw = printed.to_string();
+            out.push(Tok::Value(v));
+        }
+        None => out.push(Tok::Label(printed.to_string(), folded.to_string())),
+    }
+}
+
+/// A cell's value: a number (signed, decimal, thousands separators, a unit
+/// such as 251000元), or not applicable ("/", "-", "—", 不适用).
+fn parse_value(s: &str) -> Option<Val> {
+    let t = s.trim();
+    if matches!(
+        t,
+        "/" | "-" | "—" | "--" | "——" | "–" | "不适用" | "无" | "N/A" | "n/a" | "空" | "\\"
+    ) {
+        return Some(Val {
+            raw: t.to_string(),
+            state: CellState::Na,
+            value: None,
+            unit: None,
+        });
+    }
+    let (num, unit) = match ["万元", "元", "件", "条", "个", "项"]
+        .iter()
+        .find(|u| t.ends_with(*u))
+    {
+        Some(u) => (t[..t.len() - u.len()].trim(), Some(u.to_string())),
+        None => (t, None),
+    };
+    let (sign, digits) = match num.strip_prefix('+') {
+        Some(d) => (1.0, d),
+        None => match num.strip_prefix('-') {
+            Some(d) => (-1.0, d),
+            None => (1.0, num),
+        },
+    };
+    if digits.is_empty()
+        || !digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        || !digits.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let (d, len) = super::numerals::parse_arabic(digits)?;
+    if len != digits.len() {
+        return None;
+    }
+    let value = sign * d.to_f64();
+    let state = if value == 0.0 {
+        CellState::Zero
+    } else {
+        CellState::Number
+    };
+    Some(Val {
+        raw: t.to_string(),
+        state,
+        value: Some(value),
+        unit,
+    })
+}
+
+fn is_page_footer(s: &str) -> bool {
+    let inner = s.trim_matches(|c: char| c == '-' || c == ' ' || c == '—');
+    (s.starts_with('-') || s.starts_with('—'))
+        && !inner.is_empty()
+        && inner.chars().all(|c| c.is_ascii_digit())
+        && s.len() > inner.len()
+}
+
+/// 五、… / 六、…: report sections that follow the tables.
+fn is_late_heading(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix(['五', '六', '七']) else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with(['、', '.', '．']) && !rest.contains('|') && rest.chars().count() <= 40
+}
+
+/// Removes whitespace, quotes and injected pinyin; unifies punctuation.
+fn squeeze(f: &str) -> String {
+    let mut out = String::with_capacity(f.len());
+    let mut chars = f.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '“' | '”' | '"' | '「' | '」' | '『' | '』' | '\'' | '‘' | '’' => {}
+            '，' => out.push(','),
+            '、' => out.push(','),
+            '﹝' | '〔' | '[' => out.push('('),
+            '﹞' | '〕' | ']' => out.push(')'),
+            '．' => out.push('.'),
+            '(' => {
+                // 國務(wù)院: pinyin injected after a character.
+                let look: String = chars.clone().take(8).collect();
+                if let Some(close) = look.find(')') {
+                    let inner = &look[..close];
+                    if !inner.is_empty()
+                        && inner.chars().count() <= 6
+                        && inner.chars().all(|c| {
+                            c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c)
+                        })
+                    {
+                        for _ in 0..inner.chars().count() + 1 {
+                            chars.next();
+                        }
+                        continue;
+                    }
+                }
+                out.push('(');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The label with parenthesised notes removed (balanced or cut off).
+fn strip_notes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Splits a label run into segments at numbering marks (三、 1. (一)).
+fn segments(core: &str) -> Vec<String> {
+    let mut segs = vec![String::new()];
+    let chars: Vec<char> = core.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let numbering = if c.is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            (j < chars.len() && matches!(chars[j], '.' | ',')).then_some(j + 1)
+        } else if "一二三四五六七八九十".contains(c) {
+            let mut j = i;
+            while j < chars.len() && "一二三四五六七八九十".contains(chars[j]) {
+                j += 1;
+            }
+            (j < chars.len() && chars[j] == ',' && j - i <= 2).then_some(j + 1)
+        } else {
+            None
+        };
+        match numbering {
+            Some(next) => {
+                segs.push(String::new());
+                i = next;
+            }
+            None => {
+                segs.last_mut().expect("non-empty").push(c);
+                i += 1;
+            }
+        }
+    }
+    segs.retain(|s| !s.is_empty());
+    segs
+}
+
+/// What a label run means, and the group it leaves open. Groups are read
+/// token by token; the row is the shortest run of trailing tokens that names
+/// one (a PDF label wrapped over lines needs several).
+fn resolve(labels: &[&str], zone: Zone, group: Group) -> (Option<Row>, Option<Group>) {
+    let joined: String = labels.concat();
+    let squeezed = squeeze(&joined);
+    // Table 4's header run.
+    if ["结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉"]
+        .iter()
+        .any(|w| squeezed.contains(w))
+    {
+        return (Some(Row::T4), None);
+    }
+    let mut g = group;
+    let mut new_group = None;
+    for l in labels {
+        if let Some(ng) = classify_run(l, zone, g).1 {
+            g = ng;
+            new_group = Some(ng);
+        }
+    }
+    for from in (labels.len().saturating_sub(4)..labels.len()).rev() {
+        let (row, _) = classify_run(&labels[from..].concat(), zone, g);
+        if row.is_some() {
+            return (row, new_group);
+        }
+    }
+    (None, new_group)
+}
+
+/// The row named by the last meaningful segment of a label run, and the last
+/// group it opens.
+fn classify_run(run: &str, zone: Zone, group: Group) -> (Option<Row>, Option<Group>) {
+    let core = strip_notes(&squeeze(run));
+    let mut row = None;
+    let mut new_group = None;
+    let mut g = group;
+    for seg in segments(&core) {
+        match classify(&seg, zone, g) {
+            Some(Row::Group(ng)) => {
+                g = ng;
+                new_group = Some(ng);
+                row = Some(Row::Group(ng));
+            }
+            Some(r) => row = Some(r),
+            None => {}
+        }
+    }
+    (row, new_group)
+}
+
+/// One label segment against the vocabularies.
+fn classify(seg: &str, zone: Zone, group: Group) -> Option<Row> {
+    let has = |w: &str| seg.contains(w);
+    // Table 2 rows.
+    if zone != Zone::T3 && zone != Zone::T4 {
+        let t2 = [
+            ("规章", "rules"),
+            ("行政规范性文件", "normative_docs"),
+            ("规范性文件", "normative_docs"),
+            ("行政许可", "licensing"),
+            ("其他对外管理服务事项", "other_mgmt_services"),
+            ("行政处罚", "penalty"),
+            ("行政强制", "coercion"),
+            ("行政事业性收费", "admin_fees"),
+            ("政府集中采购", "central_procurement"),
+        ];
+        for (w, name) in t2 {
+            // Outside a table-2 zone only the bare label counts.
+            if (zone == Zone::T2 && seg.starts_with(w)) || seg == w {
+                return Some(Row::T2(name));
+            }
+        }
+        if zone == Zone::T2 {
+            return None;
+        }
+    }
+    // Table 3 rows and groups.
+    let t3 = if has("本年新收") {
+        "new_received"
+    } else if has("上年结转") {
+        "carried_over"
+    } else if has("结转下") || has("继续办理") {
+        "carried_forward"
+    } else if has("本年度办理结果") || seg == "办理结果" {
+        return Some(Row::Group(Group::Results));
+    } else if has("部分公开") {
+        "partial"
+    } else if has("国家秘密") {
+        "denied_state_secret"
+    } else if has("禁止公开") || has("行政止公开") || has("法律行政法规") {
+        "denied_law_prohibited"
+    } else if has("三安全一稳定") || has("危及") {
+        "denied_security_stability"
+    } else if has("第三方") {
+        "denied_third_party"
+    } else if has("内部事务") {
+        "denied_internal_affairs"
+    } else if has("过程性") {
+        "denied_process_info"
+    } else if has("执法案卷") {
+        "denied_enforcement_file"
+    } else if has("查询事项") {
+        "denied_admin_query"
+    } else if has("不予公开") {
+        return Some(Row::Group(Group::Denied));
+    } else if has("予以公开") {
+        "granted"
+    } else if has("不掌握") {
+        "unable_not_held"
+    } else if has("另行制作") || has("现成信息") {
+        "unable_needs_creation"
+    } else if has("仍不明确") || has("补正后") {
+        "unable_still_unclear"
+    } else if has("无法提供") {
+        return Some(Row::Group(Group::Unable));
+    } else if has("信访") || has("举报投诉") {
+        "not_processed_petition"
+    } else if has("重复申请") {
+        "not_processed_duplicate"
+    } else if has("出版物") {
+        "not_processed_publication"
+    } else if has("大量反复") {
+        "not_processed_excessive"
+    } else if has("重新出具") || has("确认或") || has("已获取信息") {
+        "not_processed_confirmation"
+    } else if has("不予处理") {
+        return Some(Row::Group(Group::NotProcessed));
+    } else if has("不补正") {
+        "other_no_correction"
+    } else if has("缴纳费用") || has("收费通知") {
+        "other_fee_unpaid"
+    } else if has("其他处理") {
+        return Some(Row::Group(Group::Other));
+    } else if seg == "其他" && group == Group::Other {
+        "other_other"
+    } else if matches!(seg, "总计" | "合计" | "办理结果合计" | "小计")
+        && zone == Zone::T3
+        && group != Group::None
+    {
+        "results_total"
+    } else {
+        return None;
+    };
+    Some(Row::T3(t3))
+}
+
+/// A label that can name a table row (not a header or a sentence).
+fn is_row_label(s: &str) -> bool {
+    let core = strip_notes(s);
+    let n = core.chars().count();
+    (2..=20).contains(&n)
+        && !core.contains(['。', ',', ':'])
+        && !["信息内容", "第二十条"].iter().any(|w| core.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::normalize::{fold, normalize};
+
+    fn cells(s: &str) -> (BTreeMap<String, Option<f64>>, Tables) {
+        let t = normalize(s);
+        let f = fold(&t);
+        let tables = extract(&t, &f);
+        (
+            tables
+                .cells
+                .iter()
+                .map(|(k, c)| (k.clone(), c.value))
+                .collect(),
+            tables,
+        )
+    }
+
+    #[test]
+    fn pipe_rows_2021() {
+        let (c, t) = cells(
+            "二、主动公开政府信息情况\n第二十条第(一)项 | |||\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 0 | 0 | 0 |\n行政规范性文件 | 4 | 0 | 32 |\n第二十条第(五)项 | ||\n信息内容 | 本年处理决定数量 | ||\n行政许可 | 858 | ||\n第二十条第(八)项 | |||\n信息内容 | 本年收费金额(单位:万元) | ||\n行政事业性收费 | 7730.28 |",
+        );
+        assert_eq!(t.t2, Some(T2Template::V2021));
+        assert_eq!(c["t2__normative_docs__in_force"], Some(32.0));
+        assert_eq!(c["t2__licensing__decisions"], Some(858.0));
+        assert_eq!(c["t2__admin_fees__amount_wanyuan"], Some(7730.28));
+        assert_eq!(c.len(), 8);
+    }
+
+    #[test]
+    fn one_cell_per_line_with_blanks() {
+        let (c, _) = cells(
+            "第二十条第(一)项 |\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n规章 |\n|\n|\n|\n规范性文件 |\n1 |\n|\n3 |\n",
+        );
+        assert_eq!(c["t2__rules__issued"], None);
+        assert_eq!(c["t2__normative_docs__issued"], Some(1.0));
+        assert_eq!(c["t2__normative_docs__repealed"], None);
+        assert_eq!(c["t2__normative_docs__in_force"], Some(3.0));
+    }
+
+    #[test]
+    fn table3_with_groups_and_rowspans() {
+        let (c, t) = cells(
+            "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 |\n自然人 | 法人或其他组织 | 总计 |\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n\
+             一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n\
+             三、本年度办理结果 | (一)予以公开 | 2 | | | | | | 2 |\n\
+             | (三)不予公开 | 1.属于国家秘密 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n\
+             (六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n\
+             3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n(七)总计 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        );
+        assert_eq!(c["t3__new_received__natural_person"], Some(3.0));
+        assert_eq!(c["t3__granted__total"], Some(2.0));
+        assert_eq!(c["t3__granted__commercial_enterprise"], None);
+        assert_eq!(c["t3__denied_state_secret__natural_person"], Some(1.0));
+        assert_eq!(c["t3__other_no_correction__total"], Some(0.0));
+        assert_eq!(c["t3__other_other__total"], Some(0.0));
+        assert_eq!(c["t3__results_total__total"], Some(3.0));
+        assert_eq!(c["t3__carried_forward__total"], Some(0.0));
+        assert_eq!(t.t3, Some(T3Template::V2021));
+    }
+
+    #[test]
+    fn pdf_rows_with_wrapped_labels_and_table4() {
+        let (c, t) = cells(
+            "申请人情况\n自然人\n一、本年新收政府信息公开申请数量 21 0 0 0 0 0 21\n三\n、\n本\n年\n度\n办\n理\n结\n果\n（一）予以公开 0 0 0 0 0 0 0\n（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形） 4 0 0 0 0 0 4\n- 4 -\n（六）其他处理 0 0 0 0 0 0 0\n（七）总计 21 0 0 0 0 0 21\n四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n结果\n维持\n尚未\n审结 总 计\n10 1 0 0 0 0 0 0 0 0 5 0 0 0 0\n五、存在的主要问题及改进情况\n2023 年,我区 3 项",
+        );
+        assert_eq!(c["t3__partial__total"], Some(4.0));
+        assert_eq!(c["t3__other_total__natural_person"], Some(0.0));
+        assert_eq!(t.t3, Some(T3Template::V2019));
+        assert_eq!(c["t4__review__upheld"], Some(10.0));
+        assert_eq!(c["t4__litigation_after_review__upheld"], Some(5.0));
+        assert_eq!(c["t4__litigation_after_review__total"], Some(0.0));
+        assert!(!c.keys().any(|k| k.contains("granted") && c[k] != Some(0.0)));
+    }
+
+    #[test]
+    fn table2_2019_signed_deltas_units_na_and_extra_rows() {
+        let (c, t) = cells(
+            "第二十条第(一)项 | ||||\n信息内容 | 本年新 | 本年新 | 对外公开总数量 | |\n規範性檔案(行政機關制定的公文) | 2 | 2 | 19 | |\n其他主動公開檔案(含以本單位名義) | 186 | 86 | 255 | |\n第二十条第(五)项 | ||||\n信息内容 | 上一年项目数量 | 本年增/减(减用负值表示,如-8) | 处理决定数量 | |\n行政许可 | 71 | -11 | 0 | |\n其他对外管理服务事项 | 2 | +2 | 114 | |\n行政強制 | 4 | 4 | - | |\n第二十条第(九)项 | ||||\n信息内容 | 采购项目数量 | 采购总金额 |\n政府集中采购 | 6 | 251000元 |",
+        );
+        assert_eq!(t.t2, Some(T2Template::V2019));
+        assert_eq!(c["t2v19__normative_docs__total_published"], Some(19.0));
+        assert_eq!(c["t2v19__licensing__delta"], Some(-11.0));
+        assert_eq!(c["t2v19__other_mgmt_services__delta"], Some(2.0));
+        assert_eq!(c["t2__coercion__decisions"], None);
+        assert_eq!(t.cells["t2__coercion__decisions"].state, CellState::Na);
+        assert_eq!(c["t2v19__central_procurement__amount"], Some(251000.0));
+        assert_eq!(
+            t.cells["t2v19__central_procurement__amount"]
+                .unit
+                .as_deref(),
+            Some("元")
+        );
+        assert_eq!(t.extra_rows.len(), 1);
+        assert_eq!(t.extra_rows[0].label, "其他主動公開檔案");
+        assert_eq!(t.extra_rows[0].values, ["186", "86", "255"]);
+    }
+
+    #[test]
+    fn collapsed_empty_cells_are_placed_only_when_the_sum_decides() {
+        let (c, t) = cells(
+            "申请人情况\n一、本年新收政府信息公开申请数量 | 3 | 3 |\n二、上年结转政府信息公开申请数量 | 1 | 2 | 3 |\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        );
+        assert_eq!(c["t3__new_received__total"], Some(3.0));
+        assert!(!c.contains_key("t3__new_received__natural_person"));
+        assert_eq!(c["t3__carried_over__total"], Some(3.0));
+        assert!(!t.warnings.is_empty());
+    }
+
+    #[test]
+    fn truncated_last_row_reads_from_the_left() {
+        let (c, _) = cells("申请人情况\n1.属于国家秘密 | 0 | 0 |");
+        assert_eq!(c["t3__denied_state_secret__natural_person"], Some(0.0));
+        assert_eq!(
+            c["t3__denied_state_secret__commercial_enterprise"],
+            Some(0.0)
+        );
+        assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn prose_is_not_a_table() {
+        let (c, _) = cells("2019年,我局收到申请3件,予以公开 2\n规章制度建设 3 项");
+        assert!(c.is_empty(), "{c:?}");
+    }
+}
