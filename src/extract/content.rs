@@ -111,6 +111,8 @@ pub struct Page {
     pub title: Option<String>,
     /// `<meta name content>` pairs.
     pub metas: Vec<(String, String)>,
+    /// The data tables of the body, as grids.
+    pub tables: Vec<crate::html::table::Grid>,
     /// How the body was found (for warnings).
     pub warnings: Vec<String>,
 }
@@ -146,11 +148,13 @@ pub fn split(html: &str) -> Page {
         }
         pre.drain(..cut);
     }
+    let tables = crate::html::table::grids(&dom, &stats, root);
     Page {
         body,
         pre,
         title: dom.title.clone(),
         metas: dom.metas.clone(),
+        tables,
         warnings,
     }
 }

@@ -71,13 +71,13 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     let sha256 = hex(&Sha256::digest(doc.bytes));
     let decoded = decode::decode(doc.bytes, doc.content_type, doc.kind == Kind::Html)?;
     let mut warnings = decoded.warnings;
-    let (body_raw, pre_raw, page_title, metas) = match doc.kind {
+    let (body_raw, pre_raw, page_title, metas, grids) = match doc.kind {
         Kind::Html => {
             let page = content::split(&decoded.text);
             warnings.extend(page.warnings);
-            (page.body, page.pre, page.title, page.metas)
+            (page.body, page.pre, page.title, page.metas, page.tables)
         }
-        Kind::Text => (decoded.text, String::new(), None, Vec::new()),
+        Kind::Text => (decoded.text, String::new(), None, Vec::new(), Vec::new()),
     };
     let text = normalize::normalize(&body_raw);
     drop(body_raw);
@@ -98,7 +98,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         page_title: page_title.as_deref(),
         metas: &metas,
     });
-    let mut tables = tables::extract(&text, &folded);
+    let mut tables = tables::extract(&text, &folded, &grids);
     warnings.append(&mut tables.warnings);
     let checks = crate::check::run(&mut tables.cells);
     let template = template(&tables, &folded, meta.year);

@@ -19,6 +19,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::decode::normalize;
+use crate::html::table::Grid;
 use crate::model::{Cell, CellState, ExtraRow};
 
 /// Table 2 layout.
@@ -79,6 +81,16 @@ struct Val {
     state: CellState,
     value: Option<f64>,
     unit: Option<String>,
+    /// Where the cell sits in an HTML table's grid, when it came from one.
+    grid: Option<GridPos>,
+}
+
+/// A cell's place in a grid.
+#[derive(Debug, Clone, Copy)]
+struct GridPos {
+    col: usize,
+    colspan: usize,
+    width: usize,
 }
 
 /// What a row label means.
@@ -90,15 +102,48 @@ enum Row {
     Group(Group),
 }
 
-/// Reads the standard tables of a normalised text (`folded` is its folded twin).
-pub fn extract(text: &str, folded: &str) -> Tables {
+/// Reads the standard tables of a report: from the grids of its HTML tables
+/// when it has them (cells placed by grid column), otherwise from its
+/// normalised text (`folded` is its folded twin).
+pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
+    if !grids.is_empty() {
+        let mut p = Reader::default();
+        for g in grids {
+            for r in 0..g.height() {
+                let toks = grid_row_tokens(g, r);
+                p.feed(toks);
+            }
+        }
+        p.finish_row(true);
+        if !p.out.cells.is_empty() {
+            return p.out;
+        }
+    }
     let mut p = Reader::default();
-    let lines: Vec<(&str, &str)> = text.split('\n').zip(folded.split('\n')).collect();
-    for (line, fline) in &lines {
+    for (line, fline) in text.split('\n').zip(folded.split('\n')) {
         p.line(line, fline);
     }
     p.finish_row(true);
     p.out
+}
+
+/// The tokens of a grid row: its own cells, left to right (cells spanning
+/// down from rows above are context the reader already has).
+fn grid_row_tokens(g: &Grid, r: usize) -> Vec<Tok> {
+    let mut out = Vec::new();
+    for c in g.row_cells(r) {
+        let folded = normalize::fold(&c.text);
+        let before = out.len();
+        push_cell(&mut out, c.text.trim(), folded.trim(), true);
+        if let Some(Tok::Value(v)) = out.get_mut(before) {
+            v.grid = Some(GridPos {
+                col: c.col,
+                colspan: c.colspan,
+                width: g.width,
+            });
+        }
+    }
+    out
 }
 
 #[derive(Default)]
@@ -140,7 +185,11 @@ impl Reader {
             self.labels.clear();
             return;
         }
-        for tok in tokens(line, fline) {
+        self.feed(tokens(line, fline));
+    }
+
+    fn feed(&mut self, toks: Vec<Tok>) {
+        for tok in toks {
             match tok {
                 Tok::Label(printed, folded) => {
                     if !self.values.is_empty() {
@@ -322,6 +371,14 @@ impl Reader {
             self.out.t3 = Some(T3Template::V2021);
         }
         let cols = crate::model::T3_COLS;
+        if let Some(placed) = by_grid(&values, cols.len()) {
+            for (col, v) in cols.iter().zip(placed) {
+                if let Some(v) = v {
+                    self.put(&format!("t3__{name}__{col}"), v);
+                }
+            }
+            return;
+        }
         let values = trim_extra(values, cols.len());
         if values.len() == cols.len() || at_end {
             for (col, v) in cols.iter().zip(values) {
@@ -358,11 +415,14 @@ impl Reader {
     }
 
     fn t4_row(&mut self, values: Vec<Val>) {
-        let values = trim_extra(values, 15);
+        let values = match by_grid(&values, 15) {
+            Some(placed) => placed,
+            None => trim_extra(values, 15).into_iter().map(Some).collect(),
+        };
         let mut i = 0;
         for g in crate::model::T4_GROUPS {
             for o in crate::model::T4_OUTCOMES {
-                if let Some(v) = values.get(i) {
+                if let Some(Some(v)) = values.get(i) {
                     self.put(&format!("t4__{g}__{o}"), v.clone());
                 }
                 i += 1;
@@ -379,6 +439,37 @@ impl Reader {
             unit: v.unit,
         });
     }
+}
+
+/// Places values by grid column: the last `n` columns of the table are the
+/// `n` value columns. `None` when the values did not all come from one grid
+/// with single-column cells in those columns.
+fn by_grid(values: &[Val], n: usize) -> Option<Vec<Option<Val>>> {
+    let mut placed = vec![None; n];
+    let width = values.first()?.grid?.width;
+    if width < n {
+        return None;
+    }
+    for v in values {
+        let g = v.grid?;
+        if g.width != width {
+            return None;
+        }
+        if g.col + g.colspan <= width - n {
+            // An empty cell among the labels is padding; a number there means
+            // the spans are off (a split table, a wrong rowspan): read the row
+            // in logical order instead.
+            if v.state == CellState::Blank {
+                continue;
+            }
+            return None;
+        }
+        if g.colspan != 1 || g.col < width - n {
+            return None;
+        }
+        placed[g.col - (width - n)] = Some(v.clone());
+    }
+    Some(placed)
 }
 
 /// Drops surplus values: trailing blanks (separator artefacts), then anything
@@ -502,6 +593,7 @@ fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: &str, blank_ok: bool) {
                 state: CellState::Blank,
                 value: None,
                 unit: None,
+                grid: None,
             }));
         }
         return;
@@ -528,6 +620,7 @@ fn parse_value(s: &str) -> Option<Val> {
             state: CellState::Na,
             value: None,
             unit: None,
+            grid: None,
         });
     }
     let (num, unit) = match ["万元", "元", "件", "条", "个", "项"]
@@ -567,6 +660,7 @@ fn parse_value(s: &str) -> Option<Val> {
         state,
         value: Some(value),
         unit,
+        grid: None,
     })
 }
 
@@ -841,7 +935,7 @@ mod tests {
     fn cells(s: &str) -> (BTreeMap<String, Option<f64>>, Tables) {
         let t = normalize(s);
         let f = fold(&t);
-        let tables = extract(&t, &f);
+        let tables = extract(&t, &f, &[]);
         (
             tables
                 .cells
@@ -959,5 +1053,43 @@ mod tests {
     fn prose_is_not_a_table() {
         let (c, _) = cells("2019年,我局收到申请3件,予以公开 2\n规章制度建设 3 项");
         assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn html_grids_place_values_by_column() {
+        use crate::html::{Dom, render::Stats, table};
+        let html = "<table><tr><td colspan=3 rowspan=3>(本列数据的勾稽关系为:…)</td><td colspan=7>申请人情况</td></tr>\
+            <tr><td rowspan=2>自然人</td><td colspan=5>法人或其他组织</td><td rowspan=2>总计</td></tr>\
+            <tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>\
+            <tr><td colspan=3>一、本年新收政府信息公开申请数量</td><td>5</td><td>1</td><td></td><td></td><td></td><td></td><td>6</td></tr>\
+            <tr><td rowspan=2>三、本年度办理结果</td><td colspan=2>(一)予以公开</td><td>4</td><td>1</td></tr>\
+            <tr><td colspan=2>(七)总计</td><td>5</td><td>1</td><td></td><td></td><td></td><td></td><td>6</td></tr></table>";
+        let dom = Dom::parse(html);
+        let stats = Stats::new(&dom);
+        let grids = table::grids(&dom, &stats, 0);
+        let t = extract("", "", &grids);
+        let v = |k: &str| t.cells.get(k).map(|c| (c.value, c.state));
+        assert_eq!(
+            v("t3__new_received__natural_person"),
+            Some((Some(5.0), CellState::Number))
+        );
+        assert_eq!(
+            v("t3__new_received__research_institution"),
+            Some((None, CellState::Blank))
+        );
+        assert_eq!(
+            v("t3__new_received__total"),
+            Some((Some(6.0), CellState::Number))
+        );
+        // The row with omitted trailing cells keeps its two values in their columns.
+        assert_eq!(
+            v("t3__granted__commercial_enterprise"),
+            Some((Some(1.0), CellState::Number))
+        );
+        assert_eq!(v("t3__granted__total"), None);
+        assert_eq!(
+            v("t3__results_total__total"),
+            Some((Some(6.0), CellState::Number))
+        );
     }
 }

@@ -14,6 +14,7 @@
 //! skipped while tokenising.
 
 pub mod render;
+pub mod table;
 
 /// Deepest nesting kept; deeper start tags are attached at this depth.
 pub const MAX_DEPTH: usize = 512;
@@ -215,7 +216,8 @@ impl Dom {
         self.descendants(0).find(|&n| self.name(n) == name)
     }
 
-    fn next_in_order(&self, id: NodeId, root: NodeId) -> NodeId {
+    /// The next node in document order after `id`, within `root`.
+    pub fn next_in_order(&self, id: NodeId, root: NodeId) -> NodeId {
         let node = &self.nodes[id as usize];
         if node.first_child != NONE {
             return node.first_child;
