@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Cell, CellState, Check, CheckStatus, T3_COLS, T3_ROWS, T4_GROUPS};
+use crate::model::{Cell, CellState, Check, CheckStatus, T3_COLS, T3_ROWS, T4_GROUPS, t3_key, t4_key};
 
 /// Detail rows of 三、本年度办理结果 shared by both templates.
 const T3_DETAILS: [&str; 18] = [
@@ -67,8 +67,8 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
         .collect();
     if has_t3 {
         for col in T3_COLS {
-            let keys: Vec<String> = details.iter().map(|r| format!("t3__{r}__{col}")).collect();
-            infer_blanks(cells, &keys, &format!("t3__results_total__{col}"));
+            let keys: Vec<&str> = details.iter().map(|r| k3(r, col)).collect();
+            infer_blanks(cells, &keys, &k3("results_total", col));
         }
         for col in T3_COLS {
             infer_identity(cells, col);
@@ -79,11 +79,11 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
     }
     if has_t4 {
         for g in T4_GROUPS {
-            let keys: Vec<String> = ["upheld", "corrected", "other", "pending"]
+            let keys: Vec<&str> = ["upheld", "corrected", "other", "pending"]
                 .iter()
-                .map(|o| format!("t4__{g}__{o}"))
+                .map(|o| k4(g, o))
                 .collect();
-            infer_blanks(cells, &keys, &format!("t4__{g}__total"));
+            infer_blanks(cells, &keys, &k4(g, "total"));
         }
     }
 
@@ -91,7 +91,7 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
     let v = |cells: &BTreeMap<String, Cell>, k: &str| cells.get(k).and_then(|c| c.value);
     if has_t3 {
         for col in T3_COLS {
-            let get = |r: &str| v(cells, &format!("t3__{r}__{col}"));
+            let get = |r: &str| v(cells, k3(r, col));
             checks.push(compare(
                 format!("T3-ID[{col}]"),
                 sum(&[get("new_received"), get("carried_over")]),
@@ -102,12 +102,12 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
         for col in T3_COLS {
             let parts: Vec<Option<f64>> = details
                 .iter()
-                .map(|r| v(cells, &format!("t3__{r}__{col}")))
+                .map(|r| v(cells, k3(r, col)))
                 .collect();
             checks.push(compare(
                 format!("T3-RES[{col}]"),
                 sum(&parts),
-                v(cells, &format!("t3__results_total__{col}")),
+                v(cells, &k3("results_total", col)),
                 &format!(
                     "results_total = sum of the result rows ({})",
                     if other_rows.len() == 1 {
@@ -119,35 +119,35 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
             ));
         }
         for row in T3_ROWS {
-            if !cells.keys().any(|k| k.starts_with(&format!("t3__{row}__"))) {
+            if !T3_COLS.iter().any(|c| cells.contains_key(k3(row, c))) {
                 continue;
             }
             let parts: Vec<Option<f64>> = T3_COLS[..6]
                 .iter()
-                .map(|c| v(cells, &format!("t3__{row}__{c}")))
+                .map(|c| v(cells, k3(row, c)))
                 .collect();
             checks.push(compare(
                 format!("T3-ROW[{row}]"),
                 sum(&parts),
-                v(cells, &format!("t3__{row}__total")),
+                v(cells, k3(row, "total")),
                 "total = natural_person + the five organisation columns",
             ));
         }
         for (group, range) in T3_GROUPS {
             let rows = &T3_DETAILS[range];
             for col in T3_COLS {
-                let printed = format!("t3__{group}_total_reported__{col}");
-                if !cells.contains_key(&printed) {
+                let printed = k3(&format!("{group}_total_reported"), col);
+                if !cells.contains_key(printed) {
                     continue;
                 }
                 let parts: Vec<Option<f64>> = rows
                     .iter()
-                    .map(|r| v(cells, &format!("t3__{r}__{col}")))
+                    .map(|r| v(cells, k3(r, col)))
                     .collect();
                 checks.push(compare(
                     format!("T3-SUB[{group}.{col}]"),
                     sum(&parts),
-                    v(cells, &printed),
+                    v(cells, printed),
                     "printed group subtotal = sum of its rows",
                 ));
             }
@@ -157,12 +157,12 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
         for g in T4_GROUPS {
             let parts: Vec<Option<f64>> = ["upheld", "corrected", "other", "pending"]
                 .iter()
-                .map(|o| v(cells, &format!("t4__{g}__{o}")))
+                .map(|o| v(cells, &k4(g, o)))
                 .collect();
             checks.push(compare(
                 format!("T4-SUM[{g}]"),
                 sum(&parts),
-                v(cells, &format!("t4__{g}__total")),
+                v(cells, &k4(g, "total")),
                 "total = upheld + corrected + other + pending",
             ));
         }
@@ -171,67 +171,51 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
     checks
 }
 
+fn k3(row: &str, col: &str) -> &'static str {
+    t3_key(row, col).expect("known table-3 row and column")
+}
+
+fn k4(group: &str, outcome: &str) -> &'static str {
+    t4_key(group, outcome).expect("known table-4 group and outcome")
+}
+
 /// Fills blank `keys` with 0 when the numbers among them already add up to
 /// the printed `total_key` (§7.4 rule 2).
-fn infer_blanks(cells: &mut BTreeMap<String, Cell>, keys: &[String], total_key: &str) {
-    let Some(total) = cells.get(total_key).and_then(|c| c.value) else {
-        return;
-    };
-    let present: Vec<&String> = keys.iter().filter(|k| cells.contains_key(*k)).collect();
-    // Every detail row must be in the source, or the sum proves nothing.
-    if present.len() != keys.len() {
-        return;
-    }
-    let mut sum = 0.0;
-    let mut blanks = Vec::new();
-    for k in &present {
-        let c = &cells[*k];
-        match (c.state, c.value) {
-            (CellState::Blank, None) => blanks.push((*k).clone()),
-            (_, Some(v)) => sum += v,
-            _ => return, // na or text: cannot tell
-        }
-    }
-    if blanks.is_empty() || blanks.len() == present.len() || (sum - total).abs() > 1e-9 {
-        return;
-    }
-    for k in blanks {
-        if let Some(c) = cells.get_mut(&k) {
-            c.value = Some(0.0);
-            c.inferred = true;
-        }
+fn infer_blanks(cells: &mut BTreeMap<String, Cell>, keys: &[&str], total_key: &str) {
+    if cells.get(total_key).and_then(|c| c.value).is_some() {
+        infer_zeros(cells, keys, &[total_key]);
     }
 }
 
 /// The same rule for the stated 勾稽关系 of a column: blanks among
 /// new_received, carried_over, results_total and carried_forward become 0
-/// when the identity then holds (and the column is not blank throughout).
+/// when the identity then holds.
 fn infer_identity(cells: &mut BTreeMap<String, Cell>, col: &str) {
-    let keys = [
-        "new_received",
-        "carried_over",
-        "results_total",
-        "carried_forward",
-    ]
-    .map(|r| format!("t3__{r}__{col}"));
-    if !keys.iter().all(|k| cells.contains_key(k)) {
-        return;
-    }
+    let k = |r| k3(r, col);
+    infer_zeros(cells, &[k("new_received"), k("carried_over")], &[k("results_total"), k("carried_forward")]);
+}
+
+/// Sets the blank cells among `lhs` and `rhs` to 0 (marked inferred) when
+/// sum(lhs) = sum(rhs) holds with them at 0. Every cell must be in the
+/// source, at least one must be a number, and na or text cells stop it.
+fn infer_zeros(cells: &mut BTreeMap<String, Cell>, lhs: &[&str], rhs: &[&str]) {
     let mut side = [0.0f64; 2];
     let mut blanks = Vec::new();
-    for (i, k) in keys.iter().enumerate() {
-        let c = &cells[k];
-        match (c.state, c.value) {
-            (CellState::Blank, None) => blanks.push(k.clone()),
-            (_, Some(v)) => side[i / 2] += v,
-            _ => return,
+    for (i, keys) in [lhs, rhs].iter().enumerate() {
+        for k in keys.iter() {
+            let Some(c) = cells.get(*k) else { return };
+            match (c.state, c.value) {
+                (CellState::Blank, None) => blanks.push(*k),
+                (_, Some(v)) => side[i] += v,
+                _ => return,
+            }
         }
     }
-    if blanks.is_empty() || blanks.len() == keys.len() || (side[0] - side[1]).abs() > 1e-9 {
+    if blanks.is_empty() || blanks.len() == lhs.len() + rhs.len() || (side[0] - side[1]).abs() > 1e-9 {
         return;
     }
     for k in blanks {
-        if let Some(c) = cells.get_mut(&k) {
+        if let Some(c) = cells.get_mut(k) {
             c.value = Some(0.0);
             c.inferred = true;
         }
@@ -240,18 +224,18 @@ fn infer_identity(cells: &mut BTreeMap<String, Cell>, col: &str) {
 
 /// Derives a blank 总计 from six known applicant cells (§7.4 rule 3).
 fn infer_row_total(cells: &mut BTreeMap<String, Cell>, row: &str) {
-    let total_key = format!("t3__{row}__total");
+    let total_key = k3(row, "total");
     let blank = cells
-        .get(&total_key)
+        .get(total_key)
         .is_some_and(|c| c.state == CellState::Blank && c.value.is_none());
     if !blank {
         return;
     }
     let parts: Option<Vec<f64>> = T3_COLS[..6]
         .iter()
-        .map(|c| cells.get(&format!("t3__{row}__{c}")).and_then(|c| c.value))
+        .map(|c| cells.get(k3(row, c)).and_then(|c| c.value))
         .collect();
-    if let (Some(parts), Some(c)) = (parts, cells.get_mut(&total_key)) {
+    if let (Some(parts), Some(c)) = (parts, cells.get_mut(total_key)) {
         c.value = Some(parts.iter().sum());
         c.inferred = true;
     }
@@ -336,7 +320,7 @@ mod tests {
         let mut i = 0;
         for g in T4_GROUPS {
             for o in crate::model::T4_OUTCOMES {
-                cells.insert(format!("t4__{g}__{o}"), cell(values[i]));
+                cells.insert(k4(g, o).to_string(), cell(values[i]));
                 i += 1;
             }
         }

@@ -255,7 +255,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         path: opts.out.clone(),
         source,
     })?;
-    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    let mut sinks: Vec<Box<dyn Sink + Send>> = Vec::new();
     let mut outputs = Vec::new();
     if opts.formats.jsonl {
         sinks.push(Box::new(sink::jsonl::ReportsJsonl::create(&opts.out)?));
@@ -280,34 +280,41 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             path: opts.out.clone(),
             source: std::io::Error::other(e.to_string()),
         })?;
-    let mut counts = Counts::default();
-    let mut manifest_inputs = Vec::new();
     let total = found.inputs.len() + found.missing.len();
-    let mut done = 0;
-
-    for (path, error) in found.missing {
-        record(
-            &mut sinks,
-            &mut counts,
-            &mut manifest_inputs,
-            Outcome::Failed { input: path, error },
-        )?;
-        done += 1;
-    }
+    // Extraction (rayon, batch by batch, in input order) and writing (one
+    // thread, serially) overlap: while the writer drains a batch, the pool
+    // extracts the next.
     let batch = (opts.jobs.max(1) * 8).max(16);
-    for chunk in found.inputs.chunks(batch) {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| process(input, opts.max_bytes))
-                .collect()
+    let (sinks, mut counts, mut manifest_inputs) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
+        let writer = scope.spawn(move || -> Result<(Vec<Box<dyn Sink + Send>>, Counts, Vec<ManifestInput>)> {
+            let mut counts = Counts::default();
+            let mut inputs = Vec::new();
+            for outcomes in rx {
+                for outcome in outcomes {
+                    record(&mut sinks, &mut counts, &mut inputs, outcome)?;
+                }
+            }
+            Ok((sinks, counts, inputs))
         });
-        for outcome in outcomes {
-            record(&mut sinks, &mut counts, &mut manifest_inputs, outcome)?;
-            done += 1;
+        let missing: Vec<Outcome> =
+            found.missing.into_iter().map(|(input, error)| Outcome::Failed { input, error }).collect();
+        let mut done = missing.len();
+        if tx.send(missing).is_ok() {
+            for chunk in found.inputs.chunks(batch) {
+                let outcomes: Vec<Outcome> =
+                    pool.install(|| chunk.par_iter().map(|input| process(input, opts.max_bytes)).collect());
+                done += outcomes.len();
+                // A closed channel means the writer failed: its error is below.
+                if tx.send(outcomes).is_err() {
+                    break;
+                }
+                progress(done, total);
+            }
         }
-        progress(done, total);
-    }
+        drop(tx);
+        writer.join().unwrap_or_else(|_| Err(Error::Internal { message: "the output writer panicked".to_string() }))
+    })?;
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
             path: s.path.clone(),
@@ -345,7 +352,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
 }
 
 fn record(
-    sinks: &mut [Box<dyn Sink>],
+    sinks: &mut [Box<dyn Sink + Send>],
     counts: &mut Counts,
     inputs: &mut Vec<ManifestInput>,
     outcome: Outcome,

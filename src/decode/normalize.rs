@@ -114,35 +114,47 @@ pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_string();
     }
-    let mut folded = fast2s::convert(text);
-    if folded.len() != text.len() {
-        // Not expected (the table maps three-byte characters to three-byte
-        // characters), but offsets must hold: fall back to char-by-char.
-        folded = text
-            .chars()
-            .map(|c| {
-                let mut buf = [0u8; 4];
-                let f = fast2s::convert(c.encode_utf8(&mut buf));
-                match f.chars().next() {
-                    Some(f) if f.len_utf8() == c.len_utf8() => f,
-                    _ => c,
-                }
-            })
-            .collect();
+    let table = &*FOLD_TABLE;
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        let i = (c as u32).wrapping_sub(FOLD_FIRST) as usize;
+        folded.push(table.get(i).copied().unwrap_or(c));
     }
     // Vocabulary of s2twp-converted mirrors, mapped back (same byte lengths).
-    for (trad, simp) in [("檔案", "文件"), ("資訊", "信息"), ("入口網站", "门户网站")]
-    {
-        debug_assert_eq!(trad.len(), simp.len());
-        let mut from = 0;
-        while let Some(at) = text[from..].find(trad) {
-            let at = from + at;
-            folded.replace_range(at..at + trad.len(), simp);
-            from = at + trad.len();
+    if text.contains(['檔', '資', '網']) {
+        for (trad, simp) in [("檔案", "文件"), ("資訊", "信息"), ("入口網站", "门户网站")] {
+            debug_assert_eq!(trad.len(), simp.len());
+            let mut from = 0;
+            while let Some(at) = text[from..].find(trad) {
+                let at = from + at;
+                folded.replace_range(at..at + trad.len(), simp);
+                from = at + trad.len();
+            }
         }
     }
     folded
 }
+
+/// First and last code point the fold table covers (CJK extension A through
+/// the unified block).
+const FOLD_FIRST: u32 = 0x3400;
+const FOLD_LAST: u32 = 0x9FFF;
+
+/// Simplified form of every character of the covered range, built once from
+/// fast2s's character table. Only same-width (three-byte) mappings are kept,
+/// so that folding never moves a byte offset.
+static FOLD_TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    (FOLD_FIRST..=FOLD_LAST)
+        .map(|u| {
+            let c = char::from_u32(u).unwrap_or(' ');
+            let mut buf = [0u8; 4];
+            match fast2s::convert(c.encode_utf8(&mut buf)).chars().next() {
+                Some(f) if f.len_utf8() == c.len_utf8() => f,
+                _ => c,
+            }
+        })
+        .collect()
+});
 
 /// The largest char boundary of `s` at or below `at`.
 pub fn floor_boundary(s: &str, at: usize) -> usize {

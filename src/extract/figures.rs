@@ -410,15 +410,28 @@ fn finish(
     ))
 }
 
+/// [`UNITS`] indexed by their first character.
+static UNITS_BY_FIRST: std::sync::LazyLock<std::collections::HashMap<char, Vec<(&'static str, &'static [&'static str])>>> =
+    std::sync::LazyLock::new(|| {
+        let mut map: std::collections::HashMap<char, Vec<(&'static str, &'static [&'static str])>> = Default::default();
+        for &(unit, not_before) in UNITS {
+            if let Some(c) = unit.chars().next() {
+                map.entry(c).or_default().push((unit, not_before));
+            }
+        }
+        map
+    });
+
 /// The measure word at `pos`, as a byte length.
 fn unit_at(f: &str, pos: usize, value: Decimal, chinese: bool) -> Option<usize> {
     let rest = &f[pos..];
-    for (unit, not_before) in UNITS {
+    let candidates = UNITS_BY_FIRST.get(&rest.chars().next()?)?;
+    for &(unit, not_before) in candidates {
         if let Some(after) = rest.strip_prefix(unit) {
             if not_before.iter().any(|w| after.starts_with(w)) {
                 return None;
             }
-            if *unit == "大" {
+            if unit == "大" {
                 // 十九大, 二十大: party congresses.
                 let v = value.to_f64();
                 if chinese && (16.0..=21.0).contains(&v) {
@@ -432,13 +445,9 @@ fn unit_at(f: &str, pos: usize, value: Decimal, chinese: bool) -> Option<usize> 
                     }
                 });
             }
-            if *unit == "类" && after.starts_with("型") {
-                return Some(unit.len());
-            }
             return Some(unit.len());
         }
     }
-    let _ = chinese;
     None
 }
 

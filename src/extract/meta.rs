@@ -155,6 +155,10 @@ fn title_in_line(folded: &str) -> Option<(usize, usize)> {
     let start = folded.trim_start_matches(['|', ' ']);
     let lead = folded.len() - start.len();
     let line = start.trim_end_matches(['|', ' ']);
+    // Cheap rejections first: every title ends in 报告 or 年报 and is short.
+    if line.len() > 300 || !(line.contains("报告") || line.contains("年报")) {
+        return None;
+    }
     if line.contains(['>', '»', '。', ',', '|'])
         || line.contains("当前位置")
         || line.contains("位置:")

@@ -146,12 +146,16 @@ fn grid_row_tokens(g: &Grid, r: usize) -> Vec<Tok> {
     out
 }
 
+/// Labels longer than this (in bytes, about 100 characters) are prose.
+const MAX_LABEL_BYTES: usize = 320;
+
 #[derive(Default)]
 struct Reader {
     out: Tables,
     zone: ZoneState,
     group: GroupState,
     /// Labels since the last value: (as printed, folded).
+    /// Labels since the last value: (as printed, folded and squeezed).
     labels: Vec<(String, String)>,
     values: Vec<Val>,
     t2_evidence: Option<T2Template>,
@@ -195,8 +199,9 @@ impl Reader {
                     if !self.values.is_empty() {
                         self.finish_row(false);
                     }
-                    self.note_label(&folded);
-                    self.labels.push((printed, folded));
+                    let squeezed = squeeze(&folded);
+                    self.note_label(&squeezed);
+                    self.labels.push((printed, squeezed));
                     if self.labels.len() > 12 {
                         self.labels.remove(0);
                     }
@@ -207,43 +212,24 @@ impl Reader {
     }
 
     /// Zone changes and template evidence carried by a label.
+    /// `f` is the folded, squeezed label.
     fn note_label(&mut self, f: &str) {
-        let f = squeeze(f);
-        if f.contains("第二十条") || f == "信息内容" {
+        // One pass for every marker word; bit i set when ZONE_WORDS[i] occurs.
+        let mut seen = 0u32;
+        for m in ZONE_MATCHER.find_overlapping_iter(f) {
+            seen |= 1 << m.pattern().as_usize();
+        }
+        let has = |w: &str| ZONE_WORDS.iter().position(|x| *x == w).is_some_and(|i| seen & (1 << i) != 0);
+        if has("第二十条") || f == "信息内容" {
             self.zone = ZoneState(Some(Zone::T2));
-        } else if f.contains("勾稽关系") || f.contains("申请人情况") || f.contains("本年新收")
-        {
+        } else if has("勾稽关系") || has("申请人情况") || has("本年新收") {
             self.zone = ZoneState(Some(Zone::T3));
-        } else if f.contains("行政复议")
-            && (f.contains("行政诉讼") || self.zone() == Zone::T3 || f.len() <= 12)
-        {
+        } else if has("行政复议") && (has("行政诉讼") || self.zone() == Zone::T3 || f.len() <= 12) {
             self.zone = ZoneState(Some(Zone::T4));
         }
-        if [
-            "本年制发件数",
-            "本年废止件数",
-            "现行有效件数",
-            "本年收费金额",
-            "本年处理决定数量",
-        ]
-        .iter()
-        .any(|w| f.contains(w))
-        {
+        if seen & V2021_WORDS != 0 {
             self.t2_evidence = Some(T2Template::V2021);
-        } else if [
-            "本年新制作",
-            "本年新公开",
-            "对外公开总数量",
-            "上一年项目数量",
-            "本年增/减",
-            "采购项目数量",
-            "采购总金额",
-            "第二十条第(九)项",
-        ]
-        .iter()
-        .any(|w| f.contains(w))
-            || (f == "本年新" || f == "处理决定数量")
-        {
+        } else if seen & V2019_WORDS != 0 || f == "本年新" || f == "处理决定数量" {
             self.t2_evidence = Some(T2Template::V2019);
         }
     }
@@ -252,18 +238,22 @@ impl Reader {
     fn finish_row(&mut self, at_end: bool) {
         let values = std::mem::take(&mut self.values);
         let labels = std::mem::take(&mut self.labels);
-        if labels.is_empty() {
+        // Without values there is no row to read (a group label and its first
+        // row arrive in the same run of labels).
+        if labels.is_empty() || values.is_empty() {
             return;
         }
-        let folded: Vec<&str> = labels.iter().map(|(_, f)| f.as_str()).collect();
+        // Sentences are not row labels (the longest template labels, with
+        // their notes, stay well under this).
+        let squeezed: Vec<&str> = labels.iter().map(|(_, f)| f.as_str()).filter(|f| f.len() <= MAX_LABEL_BYTES).collect();
+        if squeezed.is_empty() {
+            return;
+        }
         let printed: String = labels.last().map(|(p, _)| p.clone()).unwrap_or_default();
         let zone = self.zone();
-        let (row, group) = resolve(&folded, zone, self.group());
+        let (row, group) = resolve(&squeezed, zone, self.group());
         if let Some(g) = group {
             self.group = GroupState(Some(g));
-        }
-        if values.is_empty() {
-            return;
         }
         match row {
             Some(Row::T2(name)) if zone == Zone::T2 || zone == Zone::None => {
@@ -374,7 +364,7 @@ impl Reader {
         if let Some(placed) = by_grid(&values, cols.len()) {
             for (col, v) in cols.iter().zip(placed) {
                 if let Some(v) = v {
-                    self.put(&format!("t3__{name}__{col}"), v);
+                    self.put(crate::model::t3_key(name, col).unwrap_or_default(), v);
                 }
             }
             return;
@@ -382,7 +372,7 @@ impl Reader {
         let values = trim_extra(values, cols.len());
         if values.len() == cols.len() || at_end {
             for (col, v) in cols.iter().zip(values) {
-                self.put(&format!("t3__{name}__{col}"), v);
+                self.put(crate::model::t3_key(name, col).unwrap_or_default(), v);
             }
             return;
         }
@@ -401,7 +391,7 @@ impl Reader {
             if placements.iter().all(|p| p[slot] == first)
                 && let Some(i) = first
             {
-                self.put(&format!("t3__{name}__{col}"), values[i].clone());
+                self.put(crate::model::t3_key(name, col).unwrap_or_default(), values[i].clone());
                 kept += 1;
             }
         }
@@ -423,7 +413,7 @@ impl Reader {
         for g in crate::model::T4_GROUPS {
             for o in crate::model::T4_OUTCOMES {
                 if let Some(Some(v)) = values.get(i) {
-                    self.put(&format!("t4__{g}__{o}"), v.clone());
+                    self.put(crate::model::t4_key(g, o).unwrap_or_default(), v.clone());
                 }
                 i += 1;
             }
@@ -431,6 +421,9 @@ impl Reader {
     }
 
     fn put(&mut self, key: &str, v: Val) {
+        if key.is_empty() {
+            return;
+        }
         self.out.cells.entry(key.to_string()).or_insert(Cell {
             value: v.value,
             raw: v.raw,
@@ -735,48 +728,53 @@ fn strip_notes(s: &str) -> String {
 }
 
 /// Splits a label run into segments at numbering marks (三、 1. (一)).
-fn segments(core: &str) -> Vec<String> {
-    let mut segs = vec![String::new()];
-    let chars: Vec<char> = core.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let numbering = if c.is_ascii_digit() {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
+fn segments(core: &str) -> Vec<&str> {
+    const ORDINALS: &str = "一二三四五六七八九十";
+    let mut segs = Vec::new();
+    let mut seg_start = 0;
+    let mut chars = core.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        // A numbering mark: ASCII digits then '.' or ',', or one or two
+        // Chinese ordinals then ','.
+        let mut end = None;
+        if c.is_ascii_digit() || ORDINALS.contains(c) {
+            let ascii = c.is_ascii_digit();
+            let mut n = 1;
+            let mut look = chars.clone();
+            while let Some(&(_, d)) = look.peek() {
+                if (ascii && d.is_ascii_digit()) || (!ascii && ORDINALS.contains(d)) {
+                    look.next();
+                    n += 1;
+                } else {
+                    break;
+                }
             }
-            (j < chars.len() && matches!(chars[j], '.' | ',')).then_some(j + 1)
-        } else if "一二三四五六七八九十".contains(c) {
-            let mut j = i;
-            while j < chars.len() && "一二三四五六七八九十".contains(chars[j]) {
-                j += 1;
-            }
-            (j < chars.len() && chars[j] == ',' && j - i <= 2).then_some(j + 1)
-        } else {
-            None
-        };
-        match numbering {
-            Some(next) => {
-                segs.push(String::new());
-                i = next;
-            }
-            None => {
-                segs.last_mut().expect("non-empty").push(c);
-                i += 1;
+            if let Some(&(j, d)) = look.peek() {
+                if (ascii && matches!(d, '.' | ',')) || (!ascii && d == ',' && n <= 2) {
+                    end = Some(j + d.len_utf8());
+                    look.next();
+                    chars = look;
+                }
             }
         }
+        if let Some(end) = end {
+            if i > seg_start {
+                segs.push(&core[seg_start..i]);
+            }
+            seg_start = end;
+        }
     }
-    segs.retain(|s| !s.is_empty());
+    if core.len() > seg_start {
+        segs.push(&core[seg_start..]);
+    }
     segs
 }
 
-/// What a label run means, and the group it leaves open. Groups are read
+/// What a label run (folded, squeezed labels) means, and the group it leaves open. Groups are read
 /// token by token; the row is the shortest run of trailing tokens that names
 /// one (a PDF label wrapped over lines needs several).
 fn resolve(labels: &[&str], zone: Zone, group: Group) -> (Option<Row>, Option<Group>) {
-    let joined: String = labels.concat();
-    let squeezed = squeeze(&joined);
+    let squeezed: String = labels.concat();
     // Table 4's header run.
     if ["结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉"]
         .iter()
@@ -804,12 +802,12 @@ fn resolve(labels: &[&str], zone: Zone, group: Group) -> (Option<Row>, Option<Gr
 /// The row named by the last meaningful segment of a label run, and the last
 /// group it opens.
 fn classify_run(run: &str, zone: Zone, group: Group) -> (Option<Row>, Option<Group>) {
-    let core = strip_notes(&squeeze(run));
+    let core = strip_notes(run);
     let mut row = None;
     let mut new_group = None;
     let mut g = group;
     for seg in segments(&core) {
-        match classify(&seg, zone, g) {
+        match classify(seg, zone, g) {
             Some(Row::Group(ng)) => {
                 g = ng;
                 new_group = Some(ng);
@@ -824,7 +822,6 @@ fn classify_run(run: &str, zone: Zone, group: Group) -> (Option<Row>, Option<Gro
 
 /// One label segment against the vocabularies.
 fn classify(seg: &str, zone: Zone, group: Group) -> Option<Row> {
-    let has = |w: &str| seg.contains(w);
     // Table 2 rows.
     if zone != Zone::T3 && zone != Zone::T4 {
         let t2 = [
@@ -848,75 +845,91 @@ fn classify(seg: &str, zone: Zone, group: Group) -> Option<Row> {
             return None;
         }
     }
-    // Table 3 rows and groups.
-    let t3 = if has("本年新收") {
-        "new_received"
-    } else if has("上年结转") {
-        "carried_over"
-    } else if has("结转下") || has("继续办理") {
-        "carried_forward"
-    } else if has("本年度办理结果") || seg == "办理结果" {
+    // Table 3 rows and groups: the first rule (in this order) whose keyword
+    // the segment holds.
+    let mut first: Option<usize> = None;
+    for m in T3_MATCHER.find_overlapping_iter(seg) {
+        let p = m.pattern().as_usize();
+        if first.is_none_or(|f| p < f) {
+            first = Some(p);
+        }
+    }
+    if let Some(p) = first {
+        return Some(T3_RULES[p].1);
+    }
+    if seg == "办理结果" {
         return Some(Row::Group(Group::Results));
-    } else if has("部分公开") {
-        "partial"
-    } else if has("国家秘密") {
-        "denied_state_secret"
-    } else if has("禁止公开") || has("行政止公开") || has("法律行政法规") {
-        "denied_law_prohibited"
-    } else if has("三安全一稳定") || has("危及") {
-        "denied_security_stability"
-    } else if has("第三方") {
-        "denied_third_party"
-    } else if has("内部事务") {
-        "denied_internal_affairs"
-    } else if has("过程性") {
-        "denied_process_info"
-    } else if has("执法案卷") {
-        "denied_enforcement_file"
-    } else if has("查询事项") {
-        "denied_admin_query"
-    } else if has("不予公开") {
-        return Some(Row::Group(Group::Denied));
-    } else if has("予以公开") {
-        "granted"
-    } else if has("不掌握") {
-        "unable_not_held"
-    } else if has("另行制作") || has("现成信息") {
-        "unable_needs_creation"
-    } else if has("仍不明确") || has("补正后") {
-        "unable_still_unclear"
-    } else if has("无法提供") {
-        return Some(Row::Group(Group::Unable));
-    } else if has("信访") || has("举报投诉") {
-        "not_processed_petition"
-    } else if has("重复申请") {
-        "not_processed_duplicate"
-    } else if has("出版物") {
-        "not_processed_publication"
-    } else if has("大量反复") {
-        "not_processed_excessive"
-    } else if has("重新出具") || has("确认或") || has("已获取信息") {
-        "not_processed_confirmation"
-    } else if has("不予处理") {
-        return Some(Row::Group(Group::NotProcessed));
-    } else if has("不补正") {
-        "other_no_correction"
-    } else if has("缴纳费用") || has("收费通知") {
-        "other_fee_unpaid"
-    } else if has("其他处理") {
-        return Some(Row::Group(Group::Other));
-    } else if seg == "其他" && group == Group::Other {
-        "other_other"
-    } else if matches!(seg, "总计" | "合计" | "办理结果合计" | "小计")
-        && zone == Zone::T3
-        && group != Group::None
-    {
-        "results_total"
-    } else {
-        return None;
-    };
-    Some(Row::T3(t3))
+    }
+    if seg == "其他" && group == Group::Other {
+        return Some(Row::T3("other_other"));
+    }
+    if matches!(seg, "总计" | "合计" | "办理结果合计" | "小计") && zone == Zone::T3 && group != Group::None {
+        return Some(Row::T3("results_total"));
+    }
+    None
 }
+
+/// Words that open a table's zone or tell table 2's template.
+const ZONE_WORDS: [&str; 19] = [
+    "第二十条", "勾稽关系", "申请人情况", "本年新收", "行政复议", "行政诉讼",
+    // 2021 table 2 (bits 6-10)
+    "本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量",
+    // 2019 table 2 (bits 11-18)
+    "本年新制作", "本年新公开", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额", "第二十条第(九)项",
+];
+const V2021_WORDS: u32 = 0b11111 << 6;
+const V2019_WORDS: u32 = 0b1111_1111 << 11;
+
+static ZONE_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(ZONE_WORDS).expect("valid patterns")
+});
+
+/// Table 3 vocabulary, in priority order (a segment holding several keywords
+/// means the first).
+const T3_RULES: [(&str, Row); 38] = [
+    ("本年新收", Row::T3("new_received")),
+    ("上年结转", Row::T3("carried_over")),
+    ("结转下", Row::T3("carried_forward")),
+    ("继续办理", Row::T3("carried_forward")),
+    ("本年度办理结果", Row::Group(Group::Results)),
+    ("部分公开", Row::T3("partial")),
+    ("国家秘密", Row::T3("denied_state_secret")),
+    ("禁止公开", Row::T3("denied_law_prohibited")),
+    ("行政止公开", Row::T3("denied_law_prohibited")),
+    ("法律行政法规", Row::T3("denied_law_prohibited")),
+    ("三安全一稳定", Row::T3("denied_security_stability")),
+    ("危及", Row::T3("denied_security_stability")),
+    ("第三方", Row::T3("denied_third_party")),
+    ("内部事务", Row::T3("denied_internal_affairs")),
+    ("过程性", Row::T3("denied_process_info")),
+    ("执法案卷", Row::T3("denied_enforcement_file")),
+    ("查询事项", Row::T3("denied_admin_query")),
+    ("不予公开", Row::Group(Group::Denied)),
+    ("予以公开", Row::T3("granted")),
+    ("不掌握", Row::T3("unable_not_held")),
+    ("另行制作", Row::T3("unable_needs_creation")),
+    ("现成信息", Row::T3("unable_needs_creation")),
+    ("仍不明确", Row::T3("unable_still_unclear")),
+    ("补正后", Row::T3("unable_still_unclear")),
+    ("无法提供", Row::Group(Group::Unable)),
+    ("信访", Row::T3("not_processed_petition")),
+    ("举报投诉", Row::T3("not_processed_petition")),
+    ("重复申请", Row::T3("not_processed_duplicate")),
+    ("出版物", Row::T3("not_processed_publication")),
+    ("大量反复", Row::T3("not_processed_excessive")),
+    ("重新出具", Row::T3("not_processed_confirmation")),
+    ("确认或", Row::T3("not_processed_confirmation")),
+    ("已获取信息", Row::T3("not_processed_confirmation")),
+    ("不予处理", Row::Group(Group::NotProcessed)),
+    ("不补正", Row::T3("other_no_correction")),
+    ("缴纳费用", Row::T3("other_fee_unpaid")),
+    ("收费通知", Row::T3("other_fee_unpaid")),
+    ("其他处理", Row::Group(Group::Other)),
+];
+
+static T3_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(T3_RULES.iter().map(|(k, _)| k)).expect("valid patterns")
+});
 
 /// A label that can name a table row (not a header or a sentence).
 fn is_row_label(s: &str) -> bool {
@@ -1047,6 +1060,15 @@ mod tests {
             Some(0.0)
         );
         assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn label_segments() {
+        assert_eq!(segments("三,本年度办理结果(一)予以公开"), ["本年度办理结果(一)予以公开"]);
+        assert_eq!(segments("不予公开1.属于国家秘密"), ["不予公开", "属于国家秘密"]);
+        assert_eq!(segments("12.其他"), ["其他"]);
+        assert_eq!(segments("属于三类内部事务信息"), ["属于三类内部事务信息"]);
+        assert_eq!(segments("第二十条第(一)项"), ["第二十条第(一)项"]);
     }
 
     #[test]

@@ -16,6 +16,8 @@
 pub mod render;
 pub mod table;
 
+use std::borrow::Cow;
+
 /// Deepest nesting kept; deeper start tags are attached at this depth.
 pub const MAX_DEPTH: usize = 512;
 
@@ -75,12 +77,14 @@ pub enum NodeKind {
 /// An element's name and kept attributes.
 #[derive(Debug)]
 pub struct Element {
-    /// Lowercase tag name.
-    pub name: Box<str>,
+    /// Lowercase tag name (shared, not allocated, for the common tags).
+    pub name: Cow<'static, str>,
     /// Kept attributes, names lowercased.
-    pub attrs: Vec<(Box<str>, Box<str>)>,
+    pub attrs: Vec<(&'static str, Box<str>)>,
     /// `display:none`, `visibility:hidden`, the `hidden` attribute.
     pub hidden: bool,
+    /// The name's [`flag`]s.
+    pub flags: u8,
 }
 
 impl Element {
@@ -107,65 +111,46 @@ impl Element {
     }
 }
 
-const KEPT_ATTRS: [&str; 12] = [
-    "id",
-    "class",
-    "style",
-    "colspan",
-    "rowspan",
-    "href",
-    "title",
-    "name",
-    "content",
-    "hidden",
-    "aria-hidden",
-    "align",
-];
+/// Attributes kept on elements (everything else is read and dropped).
+const KEPT_ATTRS: [&str; 6] = ["id", "class", "colspan", "rowspan", "href", "title"];
 
-const VOID: [&str; 16] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "basefont", "keygen",
-];
+/// Attributes kept on `<meta>` only.
+const META_ATTRS: [&str; 2] = ["name", "content"];
 
-/// Elements whose content is raw text, skipped (or kept, for `title`/`textarea`).
-const RAW_TEXT: [&str; 10] = [
-    "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "template", "title",
-    "textarea",
-];
+/// What an element is, decided once from its name.
+pub mod flag {
+    /// Starts and ends a line (div, p, li, table, h1 …).
+    pub const BLOCK: u8 = 1;
+    /// Never reaches the text (script, style, head, form controls, media …).
+    pub const SKIP: u8 = 2;
+    /// Has no end tag (br, img, meta …).
+    pub const VOID: u8 = 4;
+    /// Holds raw text up to its end tag (script, style, title, textarea …).
+    pub const RAW: u8 = 8;
+    /// Closes an open `<p>` when it starts.
+    pub const CLOSES_P: u8 = 16;
+}
 
-/// Block elements that close an open `<p>`.
-const CLOSES_P: [&str; 30] = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "table",
-];
+/// The [`flag`]s of a lowercase tag name.
+pub fn tag_flags(name: &str) -> u8 {
+    use flag::*;
+    match name {
+        "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog" | "dir" | "div" | "dl"
+        | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        | "header" | "hgroup" | "main" | "menu" | "nav" | "ol" | "p" | "table" | "ul" | "section" | "pre" => {
+            BLOCK | CLOSES_P
+        }
+        "hr" => BLOCK | CLOSES_P | VOID,
+        "li" | "dd" | "dt" | "caption" | "summary" | "body" | "html" => BLOCK,
+        "head" | "select" | "option" | "button" | "svg" | "canvas" | "map" | "audio" | "video" | "object" => SKIP,
+        "script" | "style" | "noscript" | "template" | "iframe" | "xmp" | "noembed" | "noframes" => SKIP | RAW,
+        "title" | "textarea" => RAW,
+        "embed" | "input" => SKIP | VOID,
+        "area" | "base" | "br" | "col" | "img" | "link" | "meta" | "param" | "source" | "track" | "wbr"
+        | "basefont" | "keygen" => VOID,
+        _ => 0,
+    }
+}
 
 impl Dom {
     /// Parses a page.
@@ -320,7 +305,7 @@ impl<'a> Parser<'a> {
         let mut i = 0;
         let mut text_start = 0;
         while i < b.len() {
-            let Some(off) = b[i..].iter().position(|&c| c == b'<') else {
+            let Some(off) = memchr::memchr(b'<', &b[i..]) else {
                 break;
             };
             let lt = i + off;
@@ -343,21 +328,22 @@ impl<'a> Parser<'a> {
             } else if next.is_ascii_alphabetic() {
                 self.push_text(text_start, lt);
                 let (name, after_name) = read_name(b, lt + 1);
-                let (attrs, self_closing, end) = read_attrs(self.src, after_name);
+                let (attrs, hidden, self_closing, end) = read_attrs(self.src, after_name, name == "meta");
                 i = end;
                 text_start = i;
-                if RAW_TEXT.contains(&name.as_str()) {
+                let flags = tag_flags(&name);
+                if flags & flag::RAW != 0 {
                     let close = find_end_tag(b, i, name.as_bytes());
                     let (content_end, resume) = close.unwrap_or((b.len(), b.len()));
                     if !self_closing {
-                        match name.as_str() {
+                        match &*name {
                             "title" if self.dom.title.is_none() => {
                                 let t =
                                     html_escape::decode_html_entities(&self.src[i..content_end]);
                                 self.dom.title = Some(t.trim().to_string());
                             }
                             "textarea" => {
-                                let id = self.open_element(name, attrs, false);
+                                let id = self.open_element(name, attrs, hidden, false);
                                 self.push_text(i, content_end);
                                 self.close_to(id);
                             }
@@ -371,8 +357,8 @@ impl<'a> Parser<'a> {
                 if name == "meta" {
                     self.note_meta(&attrs);
                 }
-                let void = VOID.contains(&name.as_str()) || self_closing;
-                self.start_tag(name, attrs, void);
+                let void = flags & flag::VOID != 0 || self_closing;
+                self.start_tag(name, attrs, hidden, void);
             } else {
                 i = lt + 1;
             }
@@ -393,7 +379,7 @@ impl<'a> Parser<'a> {
         found
     }
 
-    fn note_meta(&mut self, attrs: &[(Box<str>, Box<str>)]) {
+    fn note_meta(&mut self, attrs: &[(&'static str, Box<str>)]) {
         let get = |n: &str| {
             attrs
                 .iter()
@@ -434,6 +420,18 @@ impl<'a> Parser<'a> {
             return;
         }
         let raw = &self.src[from..to];
+        // Layout whitespace between blocks and table parts never reaches the
+        // text: skip the node.
+        if raw.bytes().all(|c| c.is_ascii_whitespace()) && raw.contains('\n') {
+            let parent = self.current();
+            let structural = match self.dom.element(parent) {
+                None => true,
+                Some(e) => e.flags & flag::BLOCK != 0 || matches!(&*e.name, "tr" | "tbody" | "thead" | "tfoot" | "table"),
+            };
+            if structural {
+                return;
+            }
+        }
         let start = self.dom.text.len();
         if raw.contains('&') {
             html_escape::decode_html_entities_to_string(raw, &mut self.dom.text);
@@ -462,18 +460,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn open_element(
-        &mut self,
-        name: String,
-        attrs: Vec<(Box<str>, Box<str>)>,
-        void: bool,
-    ) -> NodeId {
-        let hidden = is_hidden(&attrs);
+    fn open_element(&mut self, name: Cow<'static, str>, attrs: Attrs, hidden: bool, void: bool) -> NodeId {
         let parent = self.current();
         let id = self.append(
             parent,
             NodeKind::Element(Element {
-                name: name.into_boxed_str(),
+                flags: tag_flags(&name),
+                name,
                 attrs,
                 hidden,
             }),
@@ -488,9 +481,9 @@ impl<'a> Parser<'a> {
         id
     }
 
-    fn start_tag(&mut self, name: String, attrs: Vec<(Box<str>, Box<str>)>, void: bool) {
-        match name.as_str() {
-            n if CLOSES_P.contains(&n) || n == "li" || n == "dd" || n == "dt" => {
+    fn start_tag(&mut self, name: Cow<'static, str>, attrs: Attrs, hidden: bool, void: bool) {
+        match &*name {
+            n if tag_flags(n) & flag::CLOSES_P != 0 || n == "li" || n == "dd" || n == "dt" => {
                 if self.dom.name(self.current()) == "p" {
                     self.stack.pop();
                 }
@@ -507,7 +500,7 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        self.open_element(name, attrs, void);
+        self.open_element(name, attrs, hidden, void);
     }
 
     /// Closes the nearest open element named in `names`, unless a `boundary`
@@ -532,9 +525,9 @@ impl<'a> Parser<'a> {
     }
 
     fn end_tag(&mut self, name: &str) {
-        if VOID.contains(&name) {
+        if tag_flags(name) & flag::VOID != 0 {
             if name == "br" {
-                self.open_element("br".to_string(), Vec::new(), true);
+                self.open_element(Cow::Borrowed("br"), Vec::new(), false, true);
             }
             return;
         }
@@ -556,20 +549,24 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn is_hidden(attrs: &[(Box<str>, Box<str>)]) -> bool {
-    attrs.iter().any(|(k, v)| match &**k {
-        "hidden" => true,
-        "aria-hidden" => v.eq_ignore_ascii_case("true"),
-        "style" => {
-            let s: String = v
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            s.contains("display:none") || s.contains("visibility:hidden")
-        }
-        _ => false,
-    })
+/// Whether an attribute hides its element: `hidden`, `aria-hidden="true"`,
+/// or a style with `display:none` / `visibility:hidden` (spaces and case
+/// ignored).
+fn hides(name: &str, value: &str) -> bool {
+    if name.eq_ignore_ascii_case("hidden") {
+        return true;
+    }
+    if name.eq_ignore_ascii_case("aria-hidden") {
+        return value.trim().eq_ignore_ascii_case("true");
+    }
+    name.eq_ignore_ascii_case("style") && (compact_contains(value, b"display:none") || compact_contains(value, b"visibility:hidden"))
+}
+
+/// `pat` (lowercase ASCII) occurs in `s` once ASCII whitespace is removed and
+/// case ignored.
+fn compact_contains(s: &str, pat: &[u8]) -> bool {
+    let b: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).map(|c| c.to_ascii_lowercase()).collect();
+    b.windows(pat.len()).any(|w| w == pat)
 }
 
 /// Where a quoted attribute value ends, and where parsing resumes: after its
@@ -646,22 +643,63 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-fn read_name(b: &[u8], from: usize) -> (String, usize) {
+/// Tag names shared instead of allocated per element (sorted, for search).
+const KNOWN_TAGS: [&str; 98] = [
+    "a", "abbr", "address", "area", "article", "aside", "audio", "b", "base", "basefont", "big",
+    "blockquote", "body", "br", "button", "canvas", "caption", "center", "code", "col",
+    "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "em", "embed", "fieldset",
+    "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hgroup", "hr", "html", "i", "iframe", "img", "input", "keygen", "label", "li",
+    "link", "main", "map", "menu", "meta", "nav", "noembed", "noframes", "noscript", "o:p",
+    "object", "ol", "option", "p", "param", "pre", "script", "section", "select", "small",
+    "source", "span", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td",
+    "template", "textarea", "tfoot", "th", "thead", "title", "tr", "track", "u", "ul", "video",
+    "wbr", "xmp",
+];
+
+/// A short ASCII name packed into an integer (lowercased), for comparisons
+/// without `memcmp`.
+fn pack(name: &[u8]) -> Option<u128> {
+    if name.is_empty() || name.len() > 16 {
+        return None;
+    }
+    let mut v = 0u128;
+    for &c in name {
+        v = (v << 8) | u128::from(c.to_ascii_lowercase());
+    }
+    Some(v | ((name.len() as u128) << 120))
+}
+
+/// [`KNOWN_TAGS`] packed and sorted, with their index.
+static PACKED_TAGS: std::sync::LazyLock<Vec<(u128, usize)>> = std::sync::LazyLock::new(|| {
+    let mut v: Vec<(u128, usize)> =
+        KNOWN_TAGS.iter().enumerate().filter_map(|(i, t)| pack(t.as_bytes()).map(|p| (p, i))).collect();
+    v.sort_unstable();
+    v
+});
+
+fn read_name(b: &[u8], from: usize) -> (Cow<'static, str>, usize) {
     let mut i = from;
     while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
         i += 1;
     }
-    let name = String::from_utf8_lossy(&b[from..i]).to_ascii_lowercase();
-    (name, i)
+    let raw = &b[from..i];
+    if let Some(p) = pack(raw) {
+        if let Ok(k) = PACKED_TAGS.binary_search_by_key(&p, |&(q, _)| q) {
+            return (Cow::Borrowed(KNOWN_TAGS[PACKED_TAGS[k].1]), i);
+        }
+    }
+    (Cow::Owned(String::from_utf8_lossy(raw).to_ascii_lowercase()), i)
 }
 
-type Attrs = Vec<(Box<str>, Box<str>)>;
+type Attrs = Vec<(&'static str, Box<str>)>;
 
 /// Reads attributes up to the tag's `>`; returns them, the self-closing flag and
 /// the offset after `>`.
-fn read_attrs(src: &str, from: usize) -> (Attrs, bool, usize) {
+fn read_attrs(src: &str, from: usize, meta: bool) -> (Attrs, bool, bool, usize) {
     let b = src.as_bytes();
     let mut attrs = Vec::new();
+    let mut hidden = false;
     let mut i = from;
     let mut self_closing = false;
     loop {
@@ -670,15 +708,15 @@ fn read_attrs(src: &str, from: usize) -> (Attrs, bool, usize) {
             i += 1;
         }
         if i >= b.len() {
-            return (attrs, self_closing, b.len());
+            return (attrs, hidden, self_closing, b.len());
         }
         if b[i] == b'>' {
-            return (attrs, self_closing, i + 1);
+            return (attrs, hidden, self_closing, i + 1);
         }
         // A `<` inside a tag means the tag was never closed, and attribute
         // names are ASCII: text after a broken tag is text. Stop here.
         if b[i] == b'<' || b[i] >= 0x80 {
-            return (attrs, false, i);
+            return (attrs, hidden, false, i);
         }
         self_closing = false;
         let ns = i;
@@ -717,14 +755,13 @@ fn read_attrs(src: &str, from: usize) -> (Attrs, bool, usize) {
             }
         }
         let _ = quoted;
-        let lname = name.to_ascii_lowercase();
-        if KEPT_ATTRS.contains(&lname.as_str())
-            && !attrs
-                .iter()
-                .any(|(n, _): &(Box<str>, Box<str>)| **n == *lname)
-        {
-            let v = html_escape::decode_html_entities(value);
-            attrs.push((lname.into_boxed_str(), v.into_owned().into_boxed_str()));
+        hidden |= hides(name, value);
+        let kept = KEPT_ATTRS.iter().chain(if meta { &META_ATTRS[..] } else { &[] }).find(|k| k.eq_ignore_ascii_case(name));
+        if let Some(kept) = kept {
+            if !attrs.iter().any(|(n, _)| n == kept) {
+                let v = html_escape::decode_html_entities(value);
+                attrs.push((kept, v.into_owned().into_boxed_str()));
+            }
         }
     }
 }
@@ -737,6 +774,13 @@ mod tests {
         dom.descendants(0)
             .filter_map(|n| dom.element(n).map(|e| e.name.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn known_tags_are_sorted_and_shared() {
+        assert!(KNOWN_TAGS.windows(2).all(|w| w[0] < w[1]));
+        assert!(matches!(read_name(b"TD>", 0).0, Cow::Borrowed("td")));
+        assert_eq!(read_name(b"Custom-Tag x", 0).0, "custom-tag");
     }
 
     #[test]

@@ -6,60 +6,10 @@
 //! line; a cell holding a whole article (layout tables, common on older CMS
 //! pages) is rendered as blocks of its own.
 
-use super::{Dom, NONE, NodeId, NodeKind};
+use super::{Dom, NONE, NodeId, NodeKind, flag};
 
 /// Cells with more visible characters than this are layout cells.
 const DATA_CELL_MAX: u32 = 160;
-
-/// Elements whose content never reaches the text.
-pub const SKIPPED: [&str; 17] = [
-    "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "select",
-    "option", "button", "input", "svg", "canvas", "map", "audio", "video",
-];
-
-/// Elements that start and end a line.
-const BLOCK: [&str; 40] = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "li",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-    "html",
-];
 
 /// Per-node counts of visible text, computed bottom-up without recursion.
 pub struct Stats {
@@ -97,7 +47,7 @@ impl Stats {
                     }
                 }
                 NodeKind::Element(e) => {
-                    if e.hidden || SKIPPED.contains(&&*e.name) {
+                    if e.hidden || e.flags & flag::SKIP != 0 {
                         text[id] = 0;
                         link[id] = 0;
                         han[id] = 0;
@@ -167,7 +117,7 @@ pub fn render(
             NodeKind::Element(e) => {
                 let name = &*e.name;
                 if entering {
-                    if id != root && (e.hidden || SKIPPED.contains(&name) || skip(id)) {
+                    if id != root && (e.hidden || e.flags & flag::SKIP != 0 || skip(id)) {
                         continue;
                     }
                     match name {
@@ -196,7 +146,7 @@ pub fn render(
                                 out.push('\n');
                             }
                         }
-                        _ if BLOCK.contains(&name) => {
+                        _ if e.flags & flag::BLOCK != 0 => {
                             out.push(if inline_rows > 0 { ' ' } else { '\n' })
                         }
                         _ => {}
@@ -217,7 +167,7 @@ pub fn render(
                             out.push('\n');
                         }
                         "td" | "th" if inline_rows == 0 => out.push('\n'),
-                        _ if BLOCK.contains(&name) => {
+                        _ if e.flags & flag::BLOCK != 0 => {
                             out.push(if inline_rows > 0 { ' ' } else { '\n' })
                         }
                         _ => {}
@@ -250,7 +200,7 @@ fn row_is_inline(dom: &Dom, stats: &Stats, tr: NodeId) -> bool {
             }
             let blocks = dom
                 .children(c)
-                .filter(|&b| stats.text[b as usize] > 0 && BLOCK.contains(&dom.name(b)))
+                .filter(|&b| stats.text[b as usize] > 0 && dom.element(b).is_some_and(|e| e.flags & flag::BLOCK != 0))
                 .count();
             blocks < 2 || text <= 40
         }

@@ -151,7 +151,7 @@ fn cell_text(dom: &Dom, td: NodeId) -> String {
         let skip = cur != td
             && dom
                 .element(cur)
-                .is_some_and(|e| e.hidden || super::render::SKIPPED.contains(&&*e.name));
+                .is_some_and(|e| e.hidden || e.flags & super::flag::SKIP != 0);
         if skip {
             cur = dom.skip_subtree(cur, td);
             continue;
