@@ -35,10 +35,50 @@ impl Rng {
     }
 }
 
-const PLACES: &[&str] = &["青溪县", "临江市", "河阳区", "石门镇", "白沙乡", "南岭县", "东坪街道", "云岭县", "梅溪区", "平溪镇", "江北区", "安平县"];
-const BODIES: &[&str] = &["人民政府", "人民政府办公室", "财政局", "教育局", "卫生健康局", "市场监督管理局", "自然资源局", "交通运输局", "农业农村局", "民政局"];
-const CHANNELS: &[&str] = &["政府门户网站", "政务微博", "政务微信公众号", "政府公报", "新闻发布会", "公开栏", "政务服务大厅"];
-const ITEMS: &[&str] = &["工作动态信息", "政策文件", "财政预决算信息", "人事信息", "规划计划信息", "重点领域信息", "政策解读"];
+const PLACES: &[&str] = &[
+    "青溪县",
+    "临江市",
+    "河阳区",
+    "石门镇",
+    "白沙乡",
+    "南岭县",
+    "东坪街道",
+    "云岭县",
+    "梅溪区",
+    "平溪镇",
+    "江北区",
+    "安平县",
+];
+const BODIES: &[&str] = &[
+    "人民政府",
+    "人民政府办公室",
+    "财政局",
+    "教育局",
+    "卫生健康局",
+    "市场监督管理局",
+    "自然资源局",
+    "交通运输局",
+    "农业农村局",
+    "民政局",
+];
+const CHANNELS: &[&str] = &[
+    "政府门户网站",
+    "政务微博",
+    "政务微信公众号",
+    "政府公报",
+    "新闻发布会",
+    "公开栏",
+    "政务服务大厅",
+];
+const ITEMS: &[&str] = &[
+    "工作动态信息",
+    "政策文件",
+    "财政预决算信息",
+    "人事信息",
+    "规划计划信息",
+    "重点领域信息",
+    "政策解读",
+];
 const UNITS: &[&str] = &["条", "件", "篇", "期", "次", "个", "项", "份"];
 const FILLER: &[&str] = &[
     "坚持以公开为常态、不公开为例外，持续深化政务公开工作，不断提升政府工作透明度。",
@@ -56,14 +96,20 @@ fn main() {
     }
     let dir = Path::new(&args[1]);
     let n: usize = args[2].parse().expect("N is a number");
-    let seed: u64 = args.get(3).map_or(2026, |s| s.parse().expect("SEED is a number"));
+    let seed: u64 = args
+        .get(3)
+        .map_or(2026, |s| s.parse().expect("SEED is a number"));
     fs::create_dir_all(dir).expect("create DIR");
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut total = 0usize;
     for i in 0..n {
         let page = page(&mut rng, i);
         let gbk = i % 3 == 1;
-        let bytes = if gbk { encoding_rs::GBK.encode(&page).0.into_owned() } else { page.into_bytes() };
+        let bytes = if gbk {
+            encoding_rs::GBK.encode(&page).0.into_owned()
+        } else {
+            page.into_bytes()
+        };
         total += bytes.len();
         fs::write(dir.join(format!("page{i:05}.html")), bytes).expect("write page");
     }
@@ -75,7 +121,7 @@ fn page(rng: &mut Rng, i: usize) -> String {
     let body = rng.pick(BODIES);
     let agency = format!("{place}{body}");
     let year = 2012 + rng.below(12) as i32;
-    let tables = i % 2 == 0 && year >= 2019;
+    let tables = i.is_multiple_of(2) && year >= 2019;
     let title = format!("{agency}{year}年政府信息公开工作年度报告");
     let report = report(rng, &agency, year, tables);
     let charset = match i % 6 {
@@ -84,7 +130,12 @@ fn page(rng: &mut Rng, i: usize) -> String {
         _ => "<meta charset=\"utf-8\">",
     };
     let chrome = chrome(rng, place);
-    let date = format!("{}-{:02}-{:02}", year + 1, 1 + rng.below(3), 1 + rng.below(28));
+    let date = format!(
+        "{}-{:02}-{:02}",
+        year + 1,
+        1 + rng.below(3),
+        1 + rng.below(28)
+    );
     match i % 4 {
         0 => format!(
             "<!DOCTYPE html><html><head>{charset}<title>{title}_{place}人民政府</title>{}</head><body>{}\
@@ -125,39 +176,93 @@ struct Chrome {
 fn chrome(rng: &mut Rng, place: &str) -> Chrome {
     let mut head = String::from("<link rel=\"stylesheet\" href=\"/css/common.css\"><style>");
     for k in 0..40 {
-        let _ = write!(head, ".c{k}{{margin:{}px;padding:{}px;color:#{:06x};font-size:{}px}}", rng.below(20), rng.below(20), rng.below(0xffffff), 12 + rng.below(8));
+        let _ = write!(
+            head,
+            ".c{k}{{margin:{}px;padding:{}px;color:#{:06x};font-size:{}px}}",
+            rng.below(20),
+            rng.below(20),
+            rng.below(0xffffff),
+            12 + rng.below(8)
+        );
     }
     head.push_str("</style><script type=\"text/javascript\">var _hmt=_hmt||[];(function(){var hm=document.createElement('script');hm.src='https://hm.example.com/hm.js?");
     for _ in 0..8 {
         let _ = write!(head, "{:016x}", rng.next());
     }
     head.push_str("';var s=document.getElementsByTagName('script')[0];s.parentNode.insertBefore(hm,s);})();function setFont(s){document.getElementById('zoom').style.fontSize=s+'px';}</script>");
-    let mut nav = format!("<div class=\"top\"><div class=\"logo\"><a href=\"/\"><img src=\"/images/logo.png\" alt=\"{place}人民政府\"></a></div><ul class=\"nav\">");
-    for (k, item) in ["首页", "政务公开", "信息公开", "政务服务", "互动交流", "走进", "专题专栏", "数据开放", "政策文件", "新闻中心"].iter().enumerate() {
-        let _ = write!(nav, "<li class=\"nav{k}\"><a href=\"/col/col{}/index.html\" target=\"_blank\">{item}</a><ul class=\"sub\">", 1000 + k);
+    let mut nav = format!(
+        "<div class=\"top\"><div class=\"logo\"><a href=\"/\"><img src=\"/images/logo.png\" alt=\"{place}人民政府\"></a></div><ul class=\"nav\">"
+    );
+    for (k, item) in [
+        "首页",
+        "政务公开",
+        "信息公开",
+        "政务服务",
+        "互动交流",
+        "走进",
+        "专题专栏",
+        "数据开放",
+        "政策文件",
+        "新闻中心",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = write!(
+            nav,
+            "<li class=\"nav{k}\"><a href=\"/col/col{}/index.html\" target=\"_blank\">{item}</a><ul class=\"sub\">",
+            1000 + k
+        );
         for j in 0..10 {
-            let _ = write!(nav, "<li><a href=\"/col/col{}{j}/index.html\">{}{}</a></li>", 1000 + k, rng.pick(ITEMS), j + 1);
+            let _ = write!(
+                nav,
+                "<li><a href=\"/col/col{}{j}/index.html\">{}{}</a></li>",
+                1000 + k,
+                rng.pick(ITEMS),
+                j + 1
+            );
         }
         nav.push_str("</ul></li>");
     }
     nav.push_str("</ul><form class=\"search\" action=\"/search\"><input type=\"text\" name=\"q\" placeholder=\"请输入关键字\"><button>搜索</button></form></div>");
     let mut sidebar = String::from("<div class=\"sidebar\"><h3>信息公开目录</h3><ul>");
     for k in 0..70 {
-        let _ = write!(sidebar, "<li><a href=\"/xxgk/ml/{k}.html\" title=\"{}\">{}</a></li>", rng.pick(ITEMS), rng.pick(ITEMS));
+        let _ = write!(
+            sidebar,
+            "<li><a href=\"/xxgk/ml/{k}.html\" title=\"{}\">{}</a></li>",
+            rng.pick(ITEMS),
+            rng.pick(ITEMS)
+        );
     }
     sidebar.push_str("</ul><h3>相关链接</h3><ul>");
     for k in 0..25 {
-        let _ = write!(sidebar, "<li><a href=\"http://www.example{k}.gov.cn/\">{}{}</a></li>", rng.pick(PLACES), rng.pick(BODIES));
+        let _ = write!(
+            sidebar,
+            "<li><a href=\"http://www.example{k}.gov.cn/\">{}{}</a></li>",
+            rng.pick(PLACES),
+            rng.pick(BODIES)
+        );
     }
     sidebar.push_str("</ul></div>");
     let footer = format!(
         "<div class=\"footer\"><div class=\"links\"><a href=\"/about\">关于本站</a> | <a href=\"/map\">网站地图</a> | <a href=\"/contact\">联系我们</a> | <a href=\"/help\">使用帮助</a></div>\
          <p>主办：{place}人民政府办公室 承办：{place}大数据中心 地址：{place}人民路{}号 邮编：{} 电话：0{}-{}</p>\
          <p>网站标识码：{} 备案号：ICP备{}号 公网安备 {}号</p><script>document.write('<span>访问量：'+{}+'</span>');</script></div>",
-        rng.below(300), 300000 + rng.below(99999), 570 + rng.below(300), 80000000 + rng.below(9999999),
-        4000000000u64 + rng.below(99999999), rng.below(99999999), rng.below(9999999999), rng.below(999999)
+        rng.below(300),
+        300000 + rng.below(99999),
+        570 + rng.below(300),
+        80000000 + rng.below(9999999),
+        4000000000u64 + rng.below(99999999),
+        rng.below(99999999),
+        rng.below(9999999999),
+        rng.below(999999)
     );
-    Chrome { head, nav, sidebar, footer }
+    Chrome {
+        head,
+        nav,
+        sidebar,
+        footer,
+    }
 }
 
 /// The report body: prose with figures, and the standard tables when asked.
@@ -182,7 +287,12 @@ fn report(rng: &mut Rng, agency: &str, year: i32, tables: bool) -> String {
             rng.pick(FILLER)
         );
     }
-    let _ = write!(r, "<p>全年受理政府信息公开申请{}件，均在法定期限内答复，接受群众咨询约{}人次。</p>", rng.below(60), 10 + rng.below(900));
+    let _ = write!(
+        r,
+        "<p>全年受理政府信息公开申请{}件，均在法定期限内答复，接受群众咨询约{}人次。</p>",
+        rng.below(60),
+        10 + rng.below(900)
+    );
     if tables {
         r.push_str("<p>二、主动公开政府信息情况</p>");
         r.push_str(&table2(rng));
@@ -191,45 +301,103 @@ fn report(rng: &mut Rng, agency: &str, year: i32, tables: bool) -> String {
         r.push_str("<p>四、政府信息公开行政复议、行政诉讼情况</p>");
         r.push_str("<table border=\"1\"><tr><td colspan=\"5\">行政复议</td><td colspan=\"10\">行政诉讼</td></tr><tr><td rowspan=\"2\">结果维持</td><td rowspan=\"2\">结果纠正</td><td rowspan=\"2\">其他结果</td><td rowspan=\"2\">尚未审结</td><td rowspan=\"2\">总计</td><td colspan=\"5\">未经复议直接起诉</td><td colspan=\"5\">复议后起诉</td></tr><tr>");
         for _ in 0..2 {
-            r.push_str("<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>");
+            r.push_str(
+                "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>",
+            );
         }
         r.push_str("</tr><tr>");
         for _ in 0..3 {
             let (a, b) = (rng.below(4), rng.below(3));
-            let _ = write!(r, "<td>{a}</td><td>{b}</td><td>0</td><td>0</td><td>{}</td>", a + b);
+            let _ = write!(
+                r,
+                "<td>{a}</td><td>{b}</td><td>0</td><td>0</td><td>{}</td>",
+                a + b
+            );
         }
         r.push_str("</tr></table>");
     } else {
         for k in 0..3 {
-            let _ = write!(r, "<p>{}、{}</p><p>{}{}</p>", ["二", "三", "四"][k], ["主动公开政府信息情况", "依申请公开情况", "复议诉讼情况"][k], rng.pick(FILLER), rng.pick(FILLER));
+            let _ = write!(
+                r,
+                "<p>{}、{}</p><p>{}{}</p>",
+                ["二", "三", "四"][k],
+                ["主动公开政府信息情况", "依申请公开情况", "复议诉讼情况"][k],
+                rng.pick(FILLER),
+                rng.pick(FILLER)
+            );
         }
     }
-    let _ = write!(r, "<p>五、存在的主要问题及改进情况</p><p>{}</p><p>六、其他需要报告的事项</p><p>本年度收取信息处理费0元。</p><p>{agency}</p><p>{}年1月{}日</p>", rng.pick(FILLER), year + 1, 1 + rng.below(28));
+    let _ = write!(
+        r,
+        "<p>五、存在的主要问题及改进情况</p><p>{}</p><p>六、其他需要报告的事项</p><p>本年度收取信息处理费0元。</p><p>{agency}</p><p>{}年1月{}日</p>",
+        rng.pick(FILLER),
+        year + 1,
+        1 + rng.below(28)
+    );
     r
 }
 
 fn table2(rng: &mut Rng) -> String {
-    let mut t = String::from("<table border=\"1\"><tr><td colspan=\"4\">第二十条第（一）项</td></tr><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>");
+    let mut t = String::from(
+        "<table border=\"1\"><tr><td colspan=\"4\">第二十条第（一）项</td></tr><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>",
+    );
     for label in ["规章", "行政规范性文件"] {
-        let _ = write!(t, "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rng.below(10), rng.below(5), rng.below(80));
+        let _ = write!(
+            t,
+            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            rng.below(10),
+            rng.below(5),
+            rng.below(80)
+        );
     }
-    for (item, rows) in [("（五）", &["行政许可"][..]), ("（六）", &["行政处罚", "行政强制"][..])] {
-        let _ = write!(t, "<tr><td colspan=\"4\">第二十条第{item}项</td></tr><tr><td>信息内容</td><td colspan=\"3\">本年处理决定数量</td></tr>");
+    for (item, rows) in [
+        ("（五）", &["行政许可"][..]),
+        ("（六）", &["行政处罚", "行政强制"][..]),
+    ] {
+        let _ = write!(
+            t,
+            "<tr><td colspan=\"4\">第二十条第{item}项</td></tr><tr><td>信息内容</td><td colspan=\"3\">本年处理决定数量</td></tr>"
+        );
         for label in rows {
-            let _ = write!(t, "<tr><td>{label}</td><td colspan=\"3\">{}</td></tr>", rng.below(5000));
+            let _ = write!(
+                t,
+                "<tr><td>{label}</td><td colspan=\"3\">{}</td></tr>",
+                rng.below(5000)
+            );
         }
     }
-    let _ = write!(t, "<tr><td colspan=\"4\">第二十条第（八）项</td></tr><tr><td>信息内容</td><td colspan=\"3\">本年收费金额（单位：万元）</td></tr><tr><td>行政事业性收费</td><td colspan=\"3\">{}.{}</td></tr></table>", rng.below(9000), rng.below(100));
+    let _ = write!(
+        t,
+        "<tr><td colspan=\"4\">第二十条第（八）项</td></tr><tr><td>信息内容</td><td colspan=\"3\">本年收费金额（单位：万元）</td></tr><tr><td>行政事业性收费</td><td colspan=\"3\">{}.{}</td></tr></table>",
+        rng.below(9000),
+        rng.below(100)
+    );
     t
 }
 
 fn table3(rng: &mut Rng) -> String {
     const ROWS: &[&str] = &[
-        "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
-        "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
-        "8.属于行政查询事项", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
-        "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息",
-        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他",
+        "（一）予以公开",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”",
+        "4.保护第三方合法权益",
+        "5.属于三类内部事务信息",
+        "6.属于四类过程性信息",
+        "7.属于行政执法案卷",
+        "8.属于行政查询事项",
+        "1.本机关不掌握相关政府信息",
+        "2.没有现成信息需要另行制作",
+        "3.补正后申请内容仍不明确",
+        "1.信访举报投诉类申请",
+        "2.重复申请",
+        "3.要求提供公开出版物",
+        "4.无正当理由大量反复申请",
+        "5.要求行政机关确认或重新出具已获取信息",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "3.其他",
     ];
     let mut details: Vec<[u64; 6]> = Vec::new();
     let mut totals = [0u64; 6];
@@ -250,9 +418,19 @@ fn table3(rng: &mut Rng) -> String {
         let _ = write!(s, "<td>{}</td>", row.iter().sum::<u64>());
         s
     };
-    let mut t = String::from("<table border=\"1\"><tr><td colspan=\"3\" rowspan=\"3\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan=\"7\">申请人情况</td></tr><tr><td rowspan=\"2\">自然人</td><td colspan=\"5\">法人或其他组织</td><td rowspan=\"2\">总计</td></tr><tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>");
-    let _ = write!(t, "<tr><td colspan=\"3\">一、本年新收政府信息公开申请数量</td>{}</tr>", cells(&totals));
-    let _ = write!(t, "<tr><td colspan=\"3\">二、上年结转政府信息公开申请数量</td>{}</tr>", cells(&[0; 6]));
+    let mut t = String::from(
+        "<table border=\"1\"><tr><td colspan=\"3\" rowspan=\"3\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan=\"7\">申请人情况</td></tr><tr><td rowspan=\"2\">自然人</td><td colspan=\"5\">法人或其他组织</td><td rowspan=\"2\">总计</td></tr><tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>",
+    );
+    let _ = write!(
+        t,
+        "<tr><td colspan=\"3\">一、本年新收政府信息公开申请数量</td>{}</tr>",
+        cells(&totals)
+    );
+    let _ = write!(
+        t,
+        "<tr><td colspan=\"3\">二、上年结转政府信息公开申请数量</td>{}</tr>",
+        cells(&[0; 6])
+    );
     for (k, label) in ROWS.iter().enumerate() {
         let lead = match k {
             0 => "<td rowspan=\"22\">三、本年度办理结果</td><td colspan=\"2\">".to_string(),
@@ -265,7 +443,15 @@ fn table3(rng: &mut Rng) -> String {
         };
         let _ = write!(t, "<tr>{lead}{label}</td>{}</tr>", cells(&details[k]));
     }
-    let _ = write!(t, "<tr><td colspan=\"2\">（七）总计</td>{}</tr>", cells(&totals));
-    let _ = write!(t, "<tr><td colspan=\"3\">四、结转下年度继续办理</td>{}</tr></table>", cells(&[0; 6]));
+    let _ = write!(
+        t,
+        "<tr><td colspan=\"2\">（七）总计</td>{}</tr>",
+        cells(&totals)
+    );
+    let _ = write!(
+        t,
+        "<tr><td colspan=\"3\">四、结转下年度继续办理</td>{}</tr></table>",
+        cells(&[0; 6])
+    );
     t
 }

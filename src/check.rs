@@ -14,7 +14,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Cell, CellState, Check, CheckStatus, T3_COLS, T3_ROWS, T4_GROUPS, t3_key, t4_key};
+use crate::model::{
+    Cell, CellState, Check, CheckStatus, T3_COLS, T3_ROWS, T4_GROUPS, t3_key, t4_key,
+};
 
 /// Detail rows of 三、本年度办理结果 shared by both templates.
 const T3_DETAILS: [&str; 18] = [
@@ -68,7 +70,7 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
     if has_t3 {
         for col in T3_COLS {
             let keys: Vec<&str> = details.iter().map(|r| k3(r, col)).collect();
-            infer_blanks(cells, &keys, &k3("results_total", col));
+            infer_blanks(cells, &keys, k3("results_total", col));
         }
         for col in T3_COLS {
             infer_identity(cells, col);
@@ -83,7 +85,7 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
                 .iter()
                 .map(|o| k4(g, o))
                 .collect();
-            infer_blanks(cells, &keys, &k4(g, "total"));
+            infer_blanks(cells, &keys, k4(g, "total"));
         }
     }
 
@@ -100,14 +102,11 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
             ));
         }
         for col in T3_COLS {
-            let parts: Vec<Option<f64>> = details
-                .iter()
-                .map(|r| v(cells, k3(r, col)))
-                .collect();
+            let parts: Vec<Option<f64>> = details.iter().map(|r| v(cells, k3(r, col))).collect();
             checks.push(compare(
                 format!("T3-RES[{col}]"),
                 sum(&parts),
-                v(cells, &k3("results_total", col)),
+                v(cells, k3("results_total", col)),
                 &format!(
                     "results_total = sum of the result rows ({})",
                     if other_rows.len() == 1 {
@@ -122,10 +121,8 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
             if !T3_COLS.iter().any(|c| cells.contains_key(k3(row, c))) {
                 continue;
             }
-            let parts: Vec<Option<f64>> = T3_COLS[..6]
-                .iter()
-                .map(|c| v(cells, k3(row, c)))
-                .collect();
+            let parts: Vec<Option<f64>> =
+                T3_COLS[..6].iter().map(|c| v(cells, k3(row, c))).collect();
             checks.push(compare(
                 format!("T3-ROW[{row}]"),
                 sum(&parts),
@@ -140,10 +137,7 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
                 if !cells.contains_key(printed) {
                     continue;
                 }
-                let parts: Vec<Option<f64>> = rows
-                    .iter()
-                    .map(|r| v(cells, k3(r, col)))
-                    .collect();
+                let parts: Vec<Option<f64>> = rows.iter().map(|r| v(cells, k3(r, col))).collect();
                 checks.push(compare(
                     format!("T3-SUB[{group}.{col}]"),
                     sum(&parts),
@@ -157,12 +151,12 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
         for g in T4_GROUPS {
             let parts: Vec<Option<f64>> = ["upheld", "corrected", "other", "pending"]
                 .iter()
-                .map(|o| v(cells, &k4(g, o)))
+                .map(|o| v(cells, k4(g, o)))
                 .collect();
             checks.push(compare(
                 format!("T4-SUM[{g}]"),
                 sum(&parts),
-                v(cells, &k4(g, "total")),
+                v(cells, k4(g, "total")),
                 "total = upheld + corrected + other + pending",
             ));
         }
@@ -192,7 +186,11 @@ fn infer_blanks(cells: &mut BTreeMap<String, Cell>, keys: &[&str], total_key: &s
 /// when the identity then holds.
 fn infer_identity(cells: &mut BTreeMap<String, Cell>, col: &str) {
     let k = |r| k3(r, col);
-    infer_zeros(cells, &[k("new_received"), k("carried_over")], &[k("results_total"), k("carried_forward")]);
+    infer_zeros(
+        cells,
+        &[k("new_received"), k("carried_over")],
+        &[k("results_total"), k("carried_forward")],
+    );
 }
 
 /// Sets the blank cells among `lhs` and `rhs` to 0 (marked inferred) when
@@ -211,7 +209,10 @@ fn infer_zeros(cells: &mut BTreeMap<String, Cell>, lhs: &[&str], rhs: &[&str]) {
             }
         }
     }
-    if blanks.is_empty() || blanks.len() == lhs.len() + rhs.len() || (side[0] - side[1]).abs() > 1e-9 {
+    if blanks.is_empty()
+        || blanks.len() == lhs.len() + rhs.len()
+        || (side[0] - side[1]).abs() > 1e-9
+    {
         return;
     }
     for k in blanks {

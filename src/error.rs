@@ -62,15 +62,6 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// A CSV record could not be written.
-    #[error("cannot write CSV {}", path.display())]
-    Csv {
-        /// The output file.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: csv::Error,
-    },
     /// A bug: processing one input panicked. The input is reported as failed and
     /// the run goes on.
     #[error("internal error while processing this input: {message}")]
@@ -87,7 +78,7 @@ impl Error {
             Error::Read { .. } | Error::Empty | Error::TooLarge { .. } => Stage::Read,
             Error::Binary { .. } => Stage::Decode,
             Error::NoText => Stage::Extract,
-            Error::Write { .. } | Error::Serialize { .. } | Error::Csv { .. } => Stage::Write,
+            Error::Write { .. } | Error::Serialize { .. } => Stage::Write,
             Error::Internal { .. } => Stage::Internal,
         }
     }

@@ -436,28 +436,47 @@ pub const T2_KEYS: [&str; 29] = [
 ];
 
 /// Table 3 and 4 keys, built once: (row, the key of each column).
-static KEY_TABLE: std::sync::LazyLock<Vec<(&'static str, Vec<&'static str>)>> = std::sync::LazyLock::new(|| {
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let mut rows: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
-    for row in T3_ROWS.iter().chain(&T3_REPORTED_ROWS) {
-        rows.push((row, T3_COLS.iter().map(|c| leak(format!("t3__{row}__{c}"))).collect()));
-    }
-    for group in T4_GROUPS {
-        rows.push((group, T4_OUTCOMES.iter().map(|o| leak(format!("t4__{group}__{o}"))).collect()));
-    }
-    rows
-});
+static KEY_TABLE: std::sync::LazyLock<Vec<(&'static str, Vec<&'static str>)>> =
+    std::sync::LazyLock::new(|| {
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let mut rows: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+        for row in T3_ROWS.iter().chain(&T3_REPORTED_ROWS) {
+            rows.push((
+                row,
+                T3_COLS
+                    .iter()
+                    .map(|c| leak(format!("t3__{row}__{c}")))
+                    .collect(),
+            ));
+        }
+        for group in T4_GROUPS {
+            rows.push((
+                group,
+                T4_OUTCOMES
+                    .iter()
+                    .map(|o| leak(format!("t4__{group}__{o}")))
+                    .collect(),
+            ));
+        }
+        rows
+    });
 
 /// The key `t3__{row}__{col}`, without allocating (`None` for unknown names).
 pub fn t3_key(row: &str, col: &str) -> Option<&'static str> {
     let i = T3_COLS.iter().position(|c| *c == col)?;
-    KEY_TABLE.iter().find(|(r, k)| *r == row && k.len() == 7).map(|(_, k)| k[i])
+    KEY_TABLE
+        .iter()
+        .find(|(r, k)| *r == row && k.len() == 7)
+        .map(|(_, k)| k[i])
 }
 
 /// The key `t4__{group}__{outcome}`, without allocating.
 pub fn t4_key(group: &str, outcome: &str) -> Option<&'static str> {
     let i = T4_OUTCOMES.iter().position(|o| *o == outcome)?;
-    KEY_TABLE.iter().find(|(r, k)| *r == group && k.len() == 5).map(|(_, k)| k[i])
+    KEY_TABLE
+        .iter()
+        .find(|(r, k)| *r == group && k.len() == 5)
+        .map(|(_, k)| k[i])
 }
 
 /// Every cell key in the fixed order of the wide `reports.csv` columns: table 2,

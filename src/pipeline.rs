@@ -241,6 +241,10 @@ pub struct Manifest {
     pub run: RunInfo,
 }
 
+/// What the writer thread hands back: the sinks to finish, the totals and
+/// every input's manifest line.
+type Written = (Vec<Box<dyn Sink + Send>>, Counts, Vec<ManifestInput>);
+
 /// Progress callback: (inputs done, inputs total).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
@@ -287,7 +291,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     let batch = (opts.jobs.max(1) * 8).max(16);
     let (sinks, mut counts, mut manifest_inputs) = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
-        let writer = scope.spawn(move || -> Result<(Vec<Box<dyn Sink + Send>>, Counts, Vec<ManifestInput>)> {
+        let writer = scope.spawn(move || -> Result<Written> {
             let mut counts = Counts::default();
             let mut inputs = Vec::new();
             for outcomes in rx {
@@ -297,13 +301,20 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             }
             Ok((sinks, counts, inputs))
         });
-        let missing: Vec<Outcome> =
-            found.missing.into_iter().map(|(input, error)| Outcome::Failed { input, error }).collect();
+        let missing: Vec<Outcome> = found
+            .missing
+            .into_iter()
+            .map(|(input, error)| Outcome::Failed { input, error })
+            .collect();
         let mut done = missing.len();
         if tx.send(missing).is_ok() {
             for chunk in found.inputs.chunks(batch) {
-                let outcomes: Vec<Outcome> =
-                    pool.install(|| chunk.par_iter().map(|input| process(input, opts.max_bytes)).collect());
+                let outcomes: Vec<Outcome> = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .map(|input| process(input, opts.max_bytes))
+                        .collect()
+                });
                 done += outcomes.len();
                 // A closed channel means the writer failed: its error is below.
                 if tx.send(outcomes).is_err() {
@@ -313,7 +324,11 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             }
         }
         drop(tx);
-        writer.join().unwrap_or_else(|_| Err(Error::Internal { message: "the output writer panicked".to_string() }))
+        writer.join().unwrap_or_else(|_| {
+            Err(Error::Internal {
+                message: "the output writer panicked".to_string(),
+            })
+        })
     })?;
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {

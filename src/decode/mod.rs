@@ -174,8 +174,10 @@ fn detect(bytes: &[u8]) -> (&'static Encoding, EncodingFrom) {
 /// meaningless characters, never these words: a cheap, sure test that
 /// spares chardetng's cost (two thousand instructions a byte) on most pages.
 fn marker_hits(enc: &'static Encoding, sample: &[u8]) -> usize {
-    const MARKERS: [&str; 14] =
-        ["政府", "信息", "公开", "公開", "资讯", "資訊", "工作", "年度", "报告", "報告", "情况", "情況", "条例", "的"];
+    const MARKERS: [&str; 14] = [
+        "政府", "信息", "公开", "公開", "资讯", "資訊", "工作", "年度", "报告", "報告", "情况",
+        "情況", "条例", "的",
+    ];
     match enc.decode_without_bom_handling_and_without_replacement(sample) {
         Some(text) => MARKERS.iter().map(|m| text.matches(m).count()).sum(),
         None => 0,
@@ -191,7 +193,10 @@ fn detection_sample(bytes: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() && out.len() < DETECT_BYTES {
         // The next text run: from here to the next '<'.
-        let end = bytes[i..].iter().position(|&b| b == b'<').map_or(bytes.len(), |p| i + p);
+        let end = bytes[i..]
+            .iter()
+            .position(|&b| b == b'<')
+            .map_or(bytes.len(), |p| i + p);
         let run = &bytes[i..end];
         if !run.is_ascii() {
             out.extend_from_slice(run);

@@ -18,10 +18,21 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalises text as described in the module docs.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut line = String::new();
+    // Start of the line being written in `out`; a pending space is written
+    // only before a following character on the same line.
+    let mut line_start = 0;
     let mut pending_space = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        // The common case: printable ASCII and Han characters pass as they are.
+        if (c > ' ' && c < '\u{7F}') || ('\u{3400}'..='\u{9FFF}').contains(&c) {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+            continue;
+        }
         let mapped = match c {
             '\r' => {
                 if chars.peek() == Some(&'\n') {
@@ -56,40 +67,51 @@ pub fn normalize(text: &str) -> String {
         };
         match mapped {
             Mapped::Newline => {
-                flush_line(&mut out, &mut line);
+                end_line(&mut out, line_start);
+                line_start = out.len();
                 pending_space = false;
             }
-            Mapped::Space => pending_space = !line.is_empty(),
+            Mapped::Space => pending_space = out.len() > line_start,
             Mapped::Drop => {}
             Mapped::Char(c) => {
                 if pending_space {
-                    line.push(' ');
+                    out.push(' ');
                     pending_space = false;
                 }
-                line.push(c);
+                out.push(c);
             }
             Mapped::Nfkc(c) => {
                 if pending_space {
-                    line.push(' ');
+                    out.push(' ');
                     pending_space = false;
                 }
                 for n in std::iter::once(c).nfkc() {
                     match n {
                         '\u{FF01}'..='\u{FF5E}' => {
-                            line.push(char::from_u32(n as u32 - 0xFEE0).unwrap_or(n))
+                            out.push(char::from_u32(n as u32 - 0xFEE0).unwrap_or(n))
                         }
-                        '\u{3000}' => line.push(' '),
-                        n => line.push(n),
+                        '\u{3000}' => out.push(' '),
+                        n => out.push(n),
                     }
                 }
             }
         }
     }
-    flush_line(&mut out, &mut line);
+    end_line(&mut out, line_start);
     if out.ends_with('\n') {
         out.pop();
     }
     out
+}
+
+/// Closes the line that starts at `line_start`: trailing spaces go, and an
+/// empty line leaves nothing behind.
+fn end_line(out: &mut String, line_start: usize) {
+    let trimmed = out[line_start..].trim_end().len();
+    out.truncate(line_start + trimmed);
+    if out.len() > line_start {
+        out.push('\n');
+    }
 }
 
 enum Mapped {
@@ -100,15 +122,6 @@ enum Mapped {
     Nfkc(char),
 }
 
-fn flush_line(out: &mut String, line: &mut String) {
-    let trimmed = line.trim_end();
-    if !trimmed.is_empty() {
-        out.push_str(trimmed);
-        out.push('\n');
-    }
-    line.clear();
-}
-
 /// Folds traditional characters to simplified ones, keeping every byte offset.
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {
@@ -116,13 +129,23 @@ pub fn fold(text: &str) -> String {
     }
     let table = &*FOLD_TABLE;
     let mut folded = String::with_capacity(text.len());
-    for c in text.chars() {
-        let i = (c as u32).wrapping_sub(FOLD_FIRST) as usize;
-        folded.push(table.get(i).copied().unwrap_or(c));
+    // Copy runs that need no change in one go; look up each Han character.
+    let mut run_start = 0;
+    for (i, c) in text.char_indices() {
+        let Some(&f) = table.get((c as u32).wrapping_sub(FOLD_FIRST) as usize) else {
+            continue;
+        };
+        if f != c {
+            folded.push_str(&text[run_start..i]);
+            folded.push(f);
+            run_start = i + c.len_utf8();
+        }
     }
+    folded.push_str(&text[run_start..]);
     // Vocabulary of s2twp-converted mirrors, mapped back (same byte lengths).
     if text.contains(['檔', '資', '網']) {
-        for (trad, simp) in [("檔案", "文件"), ("資訊", "信息"), ("入口網站", "门户网站")] {
+        for (trad, simp) in [("檔案", "文件"), ("資訊", "信息"), ("入口網站", "门户网站")]
+        {
             debug_assert_eq!(trad.len(), simp.len());
             let mut from = 0;
             while let Some(at) = text[from..].find(trad) {

@@ -160,10 +160,9 @@ pub fn split(html: &str) -> Page {
 }
 
 fn ids_and_classes(dom: &Dom, id: NodeId) -> (String, String) {
-    let e = dom.element(id).expect("element");
     (
-        e.attr("id").unwrap_or("").to_ascii_lowercase(),
-        e.attr("class").unwrap_or("").to_ascii_lowercase(),
+        dom.attr(id, "id").unwrap_or("").to_ascii_lowercase(),
+        dom.attr(id, "class").unwrap_or("").to_ascii_lowercase(),
     )
 }
 

@@ -201,8 +201,13 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
     while i < b.len() {
         let c = folded[i..].chars().next().expect("in bounds");
         let step = c.len_utf8();
+        // Most characters cannot start a number: move on at once.
+        if !c.is_ascii_digit() && !is_chinese_numeral_char(c) {
+            i += step;
+            continue;
+        }
         let prev = folded[..i].chars().next_back();
-        let hit = if folded[i..].starts_with("百分之") {
+        let hit = if c == '百' && folded[i..].starts_with("百分之") {
             percent_words(folded, i)
         } else if c.is_ascii_digit()
             && !prev.is_some_and(|p| {
@@ -411,9 +416,12 @@ fn finish(
 }
 
 /// [`UNITS`] indexed by their first character.
-static UNITS_BY_FIRST: std::sync::LazyLock<std::collections::HashMap<char, Vec<(&'static str, &'static [&'static str])>>> =
+/// A measure word and the words that, after it, show it is not one.
+type Unit = (&'static str, &'static [&'static str]);
+
+static UNITS_BY_FIRST: std::sync::LazyLock<std::collections::HashMap<char, Vec<Unit>>> =
     std::sync::LazyLock::new(|| {
-        let mut map: std::collections::HashMap<char, Vec<(&'static str, &'static [&'static str])>> = Default::default();
+        let mut map: std::collections::HashMap<char, Vec<Unit>> = Default::default();
         for &(unit, not_before) in UNITS {
             if let Some(c) = unit.chars().next() {
                 map.entry(c).or_default().push((unit, not_before));
@@ -657,24 +665,28 @@ fn quote_spans(f: &str) -> Vec<(usize, usize)> {
         ('〈', '〉'),
     ];
     let mut spans = Vec::new();
-    for line_start in std::iter::once(0).chain(f.match_indices('\n').map(|(i, _)| i + 1)) {
-        let line_end = f[line_start..]
-            .find('\n')
-            .map_or(f.len(), |p| line_start + p);
-        let line = &f[line_start..line_end];
-        for (open, close) in PAIRS {
-            let mut from = 0;
-            while let Some(a) = line[from..].find(open) {
-                let inner = from + a + open.len_utf8();
-                let lim = ahead(line, inner, 4 * 41);
-                match line[inner..lim].find(close) {
-                    Some(b) if line[inner..inner + b].chars().count() <= 40 => {
-                        spans.push((line_start + inner, line_start + inner + b));
-                        from = inner + b + close.len_utf8();
-                    }
-                    _ => from = inner,
-                }
+    // Per kind of mark, where the next opening may start (an opening found
+    // inside an earlier span of its kind is its closing).
+    let mut next = [0usize; PAIRS.len()];
+    for (i, c) in f.char_indices() {
+        if c.is_ascii() && c != '"' {
+            continue;
+        }
+        let Some(k) = PAIRS.iter().position(|&(o, _)| o == c) else {
+            continue;
+        };
+        if i < next[k] {
+            continue;
+        }
+        let inner = i + c.len_utf8();
+        let window = &f[inner..ahead(f, inner, 4 * 41)];
+        let window = &window[..window.find('\n').unwrap_or(window.len())];
+        match window.find(PAIRS[k].1) {
+            Some(b) if window[..b].chars().count() <= 40 => {
+                spans.push((inner, inner + b));
+                next[k] = inner + b + PAIRS[k].1.len_utf8();
             }
+            _ => next[k] = inner,
         }
     }
     spans.sort_unstable();

@@ -30,6 +30,17 @@ impl Decimal {
 
     /// The nearest `f64` (exact for every whole number below 2^53).
     pub fn to_f64(self) -> f64 {
+        // Exact integers times or over an exact power of ten: one correctly
+        // rounded operation, the same result as parsing the decimal string.
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        if self.mantissa.unsigned_abs() < (1u128 << 53) && self.exponent.unsigned_abs() < 23 {
+            let m = self.mantissa as f64;
+            let p = POW10[self.exponent.unsigned_abs() as usize];
+            return if self.exponent >= 0 { m * p } else { m / p };
+        }
         format!("{}e{}", self.mantissa, self.exponent)
             .parse()
             .unwrap_or(f64::NAN)
@@ -295,6 +306,28 @@ mod tests {
         assert_eq!(parse_arabic("2.件").unwrap(), (Decimal::int(2), 1));
         assert_eq!(parse_arabic("件"), None);
         assert_eq!(Decimal::int(48).scale(-1).scale(4).to_f64(), 48000.0);
+    }
+
+    #[test]
+    fn fast_conversion_matches_parsing() {
+        for (m, e) in [
+            (982, -1),
+            (773028, -2),
+            (48, 3),
+            (15, 8),
+            (1, -22),
+            (123456789, -5),
+            (7, 0),
+            (-11, 0),
+            (3, -1),
+        ] {
+            let d = Decimal {
+                mantissa: m,
+                exponent: e,
+            };
+            let parsed: f64 = format!("{m}e{e}").parse().unwrap();
+            assert_eq!(d.to_f64(), parsed, "{m}e{e}");
+        }
     }
 
     #[test]

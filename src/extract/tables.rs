@@ -119,6 +119,10 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
             return p.out;
         }
     }
+    // Prose never uses the tables' header words: without one, no table.
+    if !TABLE_MARKERS.is_match(folded) {
+        return Tables::default();
+    }
     let mut p = Reader::default();
     for (line, fline) in text.split('\n').zip(folded.split('\n')) {
         p.line(line, fline);
@@ -126,6 +130,26 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
     p.finish_row(true);
     p.out
 }
+
+/// Words only the standard tables use (one of them opens every table).
+static TABLE_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([
+            "第二十条",
+            "信息内容",
+            "勾稽关系",
+            "申请人情况",
+            "本年新收",
+            "本年度办理结果",
+            "结果维持",
+            "本年制发件数",
+            "本年新制作",
+            "上一年项目数量",
+            "处理决定数量",
+            "复议后起诉",
+        ])
+        .expect("valid patterns")
+    });
 
 /// The tokens of a grid row: its own cells, left to right (cells spanning
 /// down from rows above are context the reader already has).
@@ -219,12 +243,18 @@ impl Reader {
         for m in ZONE_MATCHER.find_overlapping_iter(f) {
             seen |= 1 << m.pattern().as_usize();
         }
-        let has = |w: &str| ZONE_WORDS.iter().position(|x| *x == w).is_some_and(|i| seen & (1 << i) != 0);
+        let has = |w: &str| {
+            ZONE_WORDS
+                .iter()
+                .position(|x| *x == w)
+                .is_some_and(|i| seen & (1 << i) != 0)
+        };
         if has("第二十条") || f == "信息内容" {
             self.zone = ZoneState(Some(Zone::T2));
         } else if has("勾稽关系") || has("申请人情况") || has("本年新收") {
             self.zone = ZoneState(Some(Zone::T3));
-        } else if has("行政复议") && (has("行政诉讼") || self.zone() == Zone::T3 || f.len() <= 12) {
+        } else if has("行政复议") && (has("行政诉讼") || self.zone() == Zone::T3 || f.len() <= 12)
+        {
             self.zone = ZoneState(Some(Zone::T4));
         }
         if seen & V2021_WORDS != 0 {
@@ -245,7 +275,11 @@ impl Reader {
         }
         // Sentences are not row labels (the longest template labels, with
         // their notes, stay well under this).
-        let squeezed: Vec<&str> = labels.iter().map(|(_, f)| f.as_str()).filter(|f| f.len() <= MAX_LABEL_BYTES).collect();
+        let squeezed: Vec<&str> = labels
+            .iter()
+            .map(|(_, f)| f.as_str())
+            .filter(|f| f.len() <= MAX_LABEL_BYTES)
+            .collect();
         if squeezed.is_empty() {
             return;
         }
@@ -391,7 +425,10 @@ impl Reader {
             if placements.iter().all(|p| p[slot] == first)
                 && let Some(i) = first
             {
-                self.put(crate::model::t3_key(name, col).unwrap_or_default(), values[i].clone());
+                self.put(
+                    crate::model::t3_key(name, col).unwrap_or_default(),
+                    values[i].clone(),
+                );
                 kept += 1;
             }
         }
@@ -749,12 +786,12 @@ fn segments(core: &str) -> Vec<&str> {
                     break;
                 }
             }
-            if let Some(&(j, d)) = look.peek() {
-                if (ascii && matches!(d, '.' | ',')) || (!ascii && d == ',' && n <= 2) {
-                    end = Some(j + d.len_utf8());
-                    look.next();
-                    chars = look;
-                }
+            if let Some(&(j, d)) = look.peek()
+                && ((ascii && matches!(d, '.' | ',')) || (!ascii && d == ',' && n <= 2))
+            {
+                end = Some(j + d.len_utf8());
+                look.next();
+                chars = look;
             }
         }
         if let Some(end) = end {
@@ -863,7 +900,10 @@ fn classify(seg: &str, zone: Zone, group: Group) -> Option<Row> {
     if seg == "其他" && group == Group::Other {
         return Some(Row::T3("other_other"));
     }
-    if matches!(seg, "总计" | "合计" | "办理结果合计" | "小计") && zone == Zone::T3 && group != Group::None {
+    if matches!(seg, "总计" | "合计" | "办理结果合计" | "小计")
+        && zone == Zone::T3
+        && group != Group::None
+    {
         return Some(Row::T3("results_total"));
     }
     None
@@ -871,18 +911,35 @@ fn classify(seg: &str, zone: Zone, group: Group) -> Option<Row> {
 
 /// Words that open a table's zone or tell table 2's template.
 const ZONE_WORDS: [&str; 19] = [
-    "第二十条", "勾稽关系", "申请人情况", "本年新收", "行政复议", "行政诉讼",
+    "第二十条",
+    "勾稽关系",
+    "申请人情况",
+    "本年新收",
+    "行政复议",
+    "行政诉讼",
     // 2021 table 2 (bits 6-10)
-    "本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年收费金额",
+    "本年处理决定数量",
     // 2019 table 2 (bits 11-18)
-    "本年新制作", "本年新公开", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额", "第二十条第(九)项",
+    "本年新制作",
+    "本年新公开",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "采购项目数量",
+    "采购总金额",
+    "第二十条第(九)项",
 ];
 const V2021_WORDS: u32 = 0b11111 << 6;
 const V2019_WORDS: u32 = 0b1111_1111 << 11;
 
-static ZONE_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(ZONE_WORDS).expect("valid patterns")
-});
+static ZONE_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(ZONE_WORDS).expect("valid patterns")
+    });
 
 /// Table 3 vocabulary, in priority order (a segment holding several keywords
 /// means the first).
@@ -927,9 +984,10 @@ const T3_RULES: [(&str, Row); 38] = [
     ("其他处理", Row::Group(Group::Other)),
 ];
 
-static T3_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(T3_RULES.iter().map(|(k, _)| k)).expect("valid patterns")
-});
+static T3_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(T3_RULES.iter().map(|(k, _)| k)).expect("valid patterns")
+    });
 
 /// A label that can name a table row (not a header or a sentence).
 fn is_row_label(s: &str) -> bool {
@@ -1064,8 +1122,14 @@ mod tests {
 
     #[test]
     fn label_segments() {
-        assert_eq!(segments("三,本年度办理结果(一)予以公开"), ["本年度办理结果(一)予以公开"]);
-        assert_eq!(segments("不予公开1.属于国家秘密"), ["不予公开", "属于国家秘密"]);
+        assert_eq!(
+            segments("三,本年度办理结果(一)予以公开"),
+            ["本年度办理结果(一)予以公开"]
+        );
+        assert_eq!(
+            segments("不予公开1.属于国家秘密"),
+            ["不予公开", "属于国家秘密"]
+        );
         assert_eq!(segments("12.其他"), ["其他"]);
         assert_eq!(segments("属于三类内部事务信息"), ["属于三类内部事务信息"]);
         assert_eq!(segments("第二十条第(一)项"), ["第二十条第(一)项"]);

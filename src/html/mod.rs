@@ -41,6 +41,20 @@ pub struct Dom {
     pub title: Option<String>,
     /// `<meta name=… content=…>` pairs (names lowercased), in document order.
     pub metas: Vec<(String, String)>,
+    /// Kept attributes of all elements, element by element.
+    pub attrs: Vec<Attr>,
+    /// Attribute values (entities decoded), back to back.
+    pub attr_values: String,
+}
+
+/// One kept attribute: its lowercase name and its value's range in
+/// [`Dom::attr_values`].
+#[derive(Debug, Clone, Copy)]
+pub struct Attr {
+    /// Lowercase name.
+    pub name: &'static str,
+    start: u32,
+    end: u32,
 }
 
 /// One node of the tree.
@@ -74,41 +88,19 @@ pub enum NodeKind {
     },
 }
 
-/// An element's name and kept attributes.
+/// An element's name and where its kept attributes are.
 #[derive(Debug)]
 pub struct Element {
     /// Lowercase tag name (shared, not allocated, for the common tags).
     pub name: Cow<'static, str>,
-    /// Kept attributes, names lowercased.
-    pub attrs: Vec<(&'static str, Box<str>)>,
+    /// Index of its first attribute in [`Dom::attrs`].
+    attr_start: u32,
+    /// Number of its attributes there.
+    attr_count: u8,
     /// `display:none`, `visibility:hidden`, the `hidden` attribute.
     pub hidden: bool,
     /// The name's [`flag`]s.
     pub flags: u8,
-}
-
-impl Element {
-    /// An attribute's value.
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| &**n == name)
-            .map(|(_, v)| &**v)
-    }
-
-    /// True when the `class` attribute lists `class` (ASCII case-insensitive).
-    pub fn has_class(&self, class: &str) -> bool {
-        self.attr("class").is_some_and(|c| {
-            c.split_ascii_whitespace()
-                .any(|c| c.eq_ignore_ascii_case(class))
-        })
-    }
-
-    /// True when the `id` attribute is `id` (ASCII case-insensitive).
-    pub fn has_id(&self, id: &str) -> bool {
-        self.attr("id")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case(id))
-    }
 }
 
 /// Attributes kept on elements (everything else is read and dropped).
@@ -135,19 +127,20 @@ pub mod flag {
 pub fn tag_flags(name: &str) -> u8 {
     use flag::*;
     match name {
-        "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog" | "dir" | "div" | "dl"
-        | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        | "header" | "hgroup" | "main" | "menu" | "nav" | "ol" | "p" | "table" | "ul" | "section" | "pre" => {
-            BLOCK | CLOSES_P
-        }
+        "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog"
+        | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
+        | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "header" | "hgroup" | "main" | "menu"
+        | "nav" | "ol" | "p" | "table" | "ul" | "section" | "pre" => BLOCK | CLOSES_P,
         "hr" => BLOCK | CLOSES_P | VOID,
         "li" | "dd" | "dt" | "caption" | "summary" | "body" | "html" => BLOCK,
-        "head" | "select" | "option" | "button" | "svg" | "canvas" | "map" | "audio" | "video" | "object" => SKIP,
-        "script" | "style" | "noscript" | "template" | "iframe" | "xmp" | "noembed" | "noframes" => SKIP | RAW,
+        "head" | "select" | "option" | "button" | "svg" | "canvas" | "map" | "audio" | "video"
+        | "object" => SKIP,
+        "script" | "style" | "noscript" | "template" | "iframe" | "xmp" | "noembed"
+        | "noframes" => SKIP | RAW,
         "title" | "textarea" => RAW,
         "embed" | "input" => SKIP | VOID,
-        "area" | "base" | "br" | "col" | "img" | "link" | "meta" | "param" | "source" | "track" | "wbr"
-        | "basefont" | "keygen" => VOID,
+        "area" | "base" | "br" | "col" | "img" | "link" | "meta" | "param" | "source" | "track"
+        | "wbr" | "basefont" | "keygen" => VOID,
         _ => 0,
     }
 }
@@ -164,6 +157,30 @@ impl Dom {
             NodeKind::Element(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// An element's attribute value (`None` for other nodes or a missing one).
+    pub fn attr(&self, id: NodeId, name: &str) -> Option<&str> {
+        let e = self.element(id)?;
+        let from = e.attr_start as usize;
+        self.attrs[from..from + e.attr_count as usize]
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| &self.attr_values[a.start as usize..a.end as usize])
+    }
+
+    /// True when the element's `class` lists `class` (ASCII case-insensitive).
+    pub fn has_class(&self, id: NodeId, class: &str) -> bool {
+        self.attr(id, "class").is_some_and(|c| {
+            c.split_ascii_whitespace()
+                .any(|c| c.eq_ignore_ascii_case(class))
+        })
+    }
+
+    /// True when the element's `id` is `value` (ASCII case-insensitive).
+    pub fn has_id(&self, id: NodeId, value: &str) -> bool {
+        self.attr(id, "id")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
     }
 
     /// The tag name of a node ("" for non-elements).
@@ -273,6 +290,8 @@ struct Parser<'a> {
     src: &'a str,
     /// No `>` exists at or after this offset (memo for unterminated tags).
     no_gt_from: usize,
+    /// Attributes of the tag being read.
+    attr_buf: AttrBuf,
     dom: Dom,
     /// Open elements; `stack[0]` is the document.
     stack: Vec<NodeId>,
@@ -297,6 +316,7 @@ impl<'a> Parser<'a> {
             stack: vec![0],
             capped: false,
             no_gt_from: usize::MAX,
+            attr_buf: Vec::new(),
         }
     }
 
@@ -321,17 +341,22 @@ impl<'a> Parser<'a> {
                 text_start = i;
             } else if next == b'/' && b.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) {
                 self.push_text(text_start, lt);
-                let (name, end) = read_name(b, lt + 2);
+                let (name, flags, end) = read_name(b, lt + 2);
                 i = self.find_gt(end).map_or(b.len(), |e| e + 1);
                 text_start = i;
-                self.end_tag(&name);
+                self.end_tag(&name, flags);
             } else if next.is_ascii_alphabetic() {
                 self.push_text(text_start, lt);
-                let (name, after_name) = read_name(b, lt + 1);
-                let (attrs, hidden, self_closing, end) = read_attrs(self.src, after_name, name == "meta");
+                let (name, flags, after_name) = read_name(b, lt + 1);
+                let (hidden, self_closing, end) = read_attrs(
+                    self.src,
+                    after_name,
+                    name == "meta",
+                    &mut self.dom.attr_values,
+                    &mut self.attr_buf,
+                );
                 i = end;
                 text_start = i;
-                let flags = tag_flags(&name);
                 if flags & flag::RAW != 0 {
                     let close = find_end_tag(b, i, name.as_bytes());
                     let (content_end, resume) = close.unwrap_or((b.len(), b.len()));
@@ -343,7 +368,7 @@ impl<'a> Parser<'a> {
                                 self.dom.title = Some(t.trim().to_string());
                             }
                             "textarea" => {
-                                let id = self.open_element(name, attrs, hidden, false);
+                                let id = self.open_element(name, flags, hidden, false);
                                 self.push_text(i, content_end);
                                 self.close_to(id);
                             }
@@ -355,10 +380,10 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 if name == "meta" {
-                    self.note_meta(&attrs);
+                    self.note_meta();
                 }
                 let void = flags & flag::VOID != 0 || self_closing;
-                self.start_tag(name, attrs, hidden, void);
+                self.start_tag(name, flags, hidden, void);
             } else {
                 i = lt + 1;
             }
@@ -379,12 +404,16 @@ impl<'a> Parser<'a> {
         found
     }
 
-    fn note_meta(&mut self, attrs: &[(&'static str, Box<str>)]) {
+    fn note_meta(&mut self) {
         let get = |n: &str| {
-            attrs
+            self.attr_buf
                 .iter()
-                .find(|(k, _)| &**k == n)
-                .map(|(_, v)| v.trim().to_string())
+                .find(|(k, _, _)| *k == n)
+                .map(|&(_, s, e)| {
+                    self.dom.attr_values[s as usize..e as usize]
+                        .trim()
+                        .to_string()
+                })
         };
         if let (Some(name), Some(content)) = (get("name"), get("content")) {
             self.dom.metas.push((name.to_ascii_lowercase(), content));
@@ -426,7 +455,10 @@ impl<'a> Parser<'a> {
             let parent = self.current();
             let structural = match self.dom.element(parent) {
                 None => true,
-                Some(e) => e.flags & flag::BLOCK != 0 || matches!(&*e.name, "tr" | "tbody" | "thead" | "tfoot" | "table"),
+                Some(e) => {
+                    e.flags & flag::BLOCK != 0
+                        || matches!(&*e.name, "tr" | "tbody" | "thead" | "tfoot" | "table")
+                }
             };
             if structural {
                 return;
@@ -460,14 +492,27 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn open_element(&mut self, name: Cow<'static, str>, attrs: Attrs, hidden: bool, void: bool) -> NodeId {
+    fn open_element(
+        &mut self,
+        name: Cow<'static, str>,
+        flags: u8,
+        hidden: bool,
+        void: bool,
+    ) -> NodeId {
         let parent = self.current();
+        let attr_start = self.dom.attrs.len() as u32;
+        let attr_count = self.attr_buf.len().min(u8::MAX as usize);
+        for &(name, start, end) in self.attr_buf.iter().take(attr_count) {
+            self.dom.attrs.push(Attr { name, start, end });
+        }
+        self.attr_buf.clear();
         let id = self.append(
             parent,
             NodeKind::Element(Element {
-                flags: tag_flags(&name),
+                flags,
                 name,
-                attrs,
+                attr_start,
+                attr_count: attr_count as u8,
                 hidden,
             }),
         );
@@ -481,9 +526,9 @@ impl<'a> Parser<'a> {
         id
     }
 
-    fn start_tag(&mut self, name: Cow<'static, str>, attrs: Attrs, hidden: bool, void: bool) {
+    fn start_tag(&mut self, name: Cow<'static, str>, flags: u8, hidden: bool, void: bool) {
         match &*name {
-            n if tag_flags(n) & flag::CLOSES_P != 0 || n == "li" || n == "dd" || n == "dt" => {
+            n if flags & flag::CLOSES_P != 0 || n == "li" || n == "dd" || n == "dt" => {
                 if self.dom.name(self.current()) == "p" {
                     self.stack.pop();
                 }
@@ -500,7 +545,7 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        self.open_element(name, attrs, hidden, void);
+        self.open_element(name, flags, hidden, void);
     }
 
     /// Closes the nearest open element named in `names`, unless a `boundary`
@@ -524,10 +569,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn end_tag(&mut self, name: &str) {
-        if tag_flags(name) & flag::VOID != 0 {
+    fn end_tag(&mut self, name: &str, flags: u8) {
+        if flags & flag::VOID != 0 {
             if name == "br" {
-                self.open_element(Cow::Borrowed("br"), Vec::new(), false, true);
+                self.attr_buf.clear();
+                self.open_element(Cow::Borrowed("br"), flag::VOID, false, true);
             }
             return;
         }
@@ -559,13 +605,19 @@ fn hides(name: &str, value: &str) -> bool {
     if name.eq_ignore_ascii_case("aria-hidden") {
         return value.trim().eq_ignore_ascii_case("true");
     }
-    name.eq_ignore_ascii_case("style") && (compact_contains(value, b"display:none") || compact_contains(value, b"visibility:hidden"))
+    name.eq_ignore_ascii_case("style")
+        && (compact_contains(value, b"display:none")
+            || compact_contains(value, b"visibility:hidden"))
 }
 
 /// `pat` (lowercase ASCII) occurs in `s` once ASCII whitespace is removed and
 /// case ignored.
 fn compact_contains(s: &str, pat: &[u8]) -> bool {
-    let b: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     b.windows(pat.len()).any(|w| w == pat)
 }
 
@@ -578,21 +630,24 @@ fn compact_contains(s: &str, pat: &[u8]) -> bool {
 fn quoted_value_end(b: &[u8], from: usize, q: u8) -> (usize, usize) {
     let mut last_gt = None;
     let mut i = from;
-    while i < b.len() {
-        match b[i] {
-            c if c == q => return (i, i + 1),
-            b'>' => last_gt = Some(i),
-            b'<' if b
-                .get(i + 1)
+    while let Some(p) = memchr::memchr3(q, b'<', b'>', &b[i..]) {
+        let at = i + p;
+        match b[at] {
+            c if c == q => return (at, at + 1),
+            b'>' => last_gt = Some(at),
+            _ if b
+                .get(at + 1)
                 .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/' || *c == b'!') =>
             {
-                let end = last_gt.unwrap_or(i);
+                let end = last_gt.unwrap_or(at);
                 return (end, end);
             }
             _ => {}
         }
-        i += 1;
+        i = at + 1;
     }
+    // No closing quote anywhere: the quote was a typo, not the start of a
+    // value that swallows the rest of the page.
     let end = last_gt.unwrap_or_else(|| {
         b[from..]
             .iter()
@@ -645,60 +700,253 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
 
 /// Tag names shared instead of allocated per element (sorted, for search).
 const KNOWN_TAGS: [&str; 98] = [
-    "a", "abbr", "address", "area", "article", "aside", "audio", "b", "base", "basefont", "big",
-    "blockquote", "body", "br", "button", "canvas", "caption", "center", "code", "col",
-    "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "em", "embed", "fieldset",
-    "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
-    "header", "hgroup", "hr", "html", "i", "iframe", "img", "input", "keygen", "label", "li",
-    "link", "main", "map", "menu", "meta", "nav", "noembed", "noframes", "noscript", "o:p",
-    "object", "ol", "option", "p", "param", "pre", "script", "section", "select", "small",
-    "source", "span", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td",
-    "template", "textarea", "tfoot", "th", "thead", "title", "tr", "track", "u", "ul", "video",
-    "wbr", "xmp",
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "keygen",
+    "label",
+    "li",
+    "link",
+    "main",
+    "map",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "o:p",
+    "object",
+    "ol",
+    "option",
+    "p",
+    "param",
+    "pre",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "u",
+    "ul",
+    "video",
+    "wbr",
+    "xmp",
 ];
 
-/// A short ASCII name packed into an integer (lowercased), for comparisons
-/// without `memcmp`.
-fn pack(name: &[u8]) -> Option<u128> {
-    if name.is_empty() || name.len() > 16 {
-        return None;
+/// The index of a lowercase tag name in [`KNOWN_TAGS`].
+fn known_tag(lower: &[u8]) -> Option<usize> {
+    match lower {
+        b"a" => Some(0),
+        b"abbr" => Some(1),
+        b"address" => Some(2),
+        b"area" => Some(3),
+        b"article" => Some(4),
+        b"aside" => Some(5),
+        b"audio" => Some(6),
+        b"b" => Some(7),
+        b"base" => Some(8),
+        b"basefont" => Some(9),
+        b"big" => Some(10),
+        b"blockquote" => Some(11),
+        b"body" => Some(12),
+        b"br" => Some(13),
+        b"button" => Some(14),
+        b"canvas" => Some(15),
+        b"caption" => Some(16),
+        b"center" => Some(17),
+        b"code" => Some(18),
+        b"col" => Some(19),
+        b"colgroup" => Some(20),
+        b"dd" => Some(21),
+        b"details" => Some(22),
+        b"dialog" => Some(23),
+        b"dir" => Some(24),
+        b"div" => Some(25),
+        b"dl" => Some(26),
+        b"dt" => Some(27),
+        b"em" => Some(28),
+        b"embed" => Some(29),
+        b"fieldset" => Some(30),
+        b"figcaption" => Some(31),
+        b"figure" => Some(32),
+        b"font" => Some(33),
+        b"footer" => Some(34),
+        b"form" => Some(35),
+        b"h1" => Some(36),
+        b"h2" => Some(37),
+        b"h3" => Some(38),
+        b"h4" => Some(39),
+        b"h5" => Some(40),
+        b"h6" => Some(41),
+        b"head" => Some(42),
+        b"header" => Some(43),
+        b"hgroup" => Some(44),
+        b"hr" => Some(45),
+        b"html" => Some(46),
+        b"i" => Some(47),
+        b"iframe" => Some(48),
+        b"img" => Some(49),
+        b"input" => Some(50),
+        b"keygen" => Some(51),
+        b"label" => Some(52),
+        b"li" => Some(53),
+        b"link" => Some(54),
+        b"main" => Some(55),
+        b"map" => Some(56),
+        b"menu" => Some(57),
+        b"meta" => Some(58),
+        b"nav" => Some(59),
+        b"noembed" => Some(60),
+        b"noframes" => Some(61),
+        b"noscript" => Some(62),
+        b"o:p" => Some(63),
+        b"object" => Some(64),
+        b"ol" => Some(65),
+        b"option" => Some(66),
+        b"p" => Some(67),
+        b"param" => Some(68),
+        b"pre" => Some(69),
+        b"script" => Some(70),
+        b"section" => Some(71),
+        b"select" => Some(72),
+        b"small" => Some(73),
+        b"source" => Some(74),
+        b"span" => Some(75),
+        b"strong" => Some(76),
+        b"style" => Some(77),
+        b"sub" => Some(78),
+        b"summary" => Some(79),
+        b"sup" => Some(80),
+        b"svg" => Some(81),
+        b"table" => Some(82),
+        b"tbody" => Some(83),
+        b"td" => Some(84),
+        b"template" => Some(85),
+        b"textarea" => Some(86),
+        b"tfoot" => Some(87),
+        b"th" => Some(88),
+        b"thead" => Some(89),
+        b"title" => Some(90),
+        b"tr" => Some(91),
+        b"track" => Some(92),
+        b"u" => Some(93),
+        b"ul" => Some(94),
+        b"video" => Some(95),
+        b"wbr" => Some(96),
+        b"xmp" => Some(97),
+        _ => None,
     }
-    let mut v = 0u128;
-    for &c in name {
-        v = (v << 8) | u128::from(c.to_ascii_lowercase());
-    }
-    Some(v | ((name.len() as u128) << 120))
 }
 
-/// [`KNOWN_TAGS`] packed and sorted, with their index.
-static PACKED_TAGS: std::sync::LazyLock<Vec<(u128, usize)>> = std::sync::LazyLock::new(|| {
-    let mut v: Vec<(u128, usize)> =
-        KNOWN_TAGS.iter().enumerate().filter_map(|(i, t)| pack(t.as_bytes()).map(|p| (p, i))).collect();
-    v.sort_unstable();
-    v
-});
+/// [`tag_flags`] of every known tag, by index.
+static KNOWN_FLAGS: std::sync::LazyLock<Vec<u8>> =
+    std::sync::LazyLock::new(|| KNOWN_TAGS.iter().map(|t| tag_flags(t)).collect());
 
-fn read_name(b: &[u8], from: usize) -> (Cow<'static, str>, usize) {
+/// Reads a tag name: the shared name and its flags for known tags, an
+/// allocated lowercase name (flags 0) for others.
+fn read_name(b: &[u8], from: usize) -> (Cow<'static, str>, u8, usize) {
     let mut i = from;
     while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
         i += 1;
     }
     let raw = &b[from..i];
-    if let Some(p) = pack(raw) {
-        if let Ok(k) = PACKED_TAGS.binary_search_by_key(&p, |&(q, _)| q) {
-            return (Cow::Borrowed(KNOWN_TAGS[PACKED_TAGS[k].1]), i);
+    let mut buf = [0u8; 12];
+    if raw.len() <= buf.len() {
+        for (d, s) in buf.iter_mut().zip(raw) {
+            *d = s.to_ascii_lowercase();
+        }
+        if let Some(k) = known_tag(&buf[..raw.len()]) {
+            return (Cow::Borrowed(KNOWN_TAGS[k]), KNOWN_FLAGS[k], i);
         }
     }
-    (Cow::Owned(String::from_utf8_lossy(raw).to_ascii_lowercase()), i)
+    (
+        Cow::Owned(String::from_utf8_lossy(raw).to_ascii_lowercase()),
+        0,
+        i,
+    )
 }
 
-type Attrs = Vec<(&'static str, Box<str>)>;
+/// Attributes of the tag being read: (name, value range in `attr_values`).
+type AttrBuf = Vec<(&'static str, u32, u32)>;
 
 /// Reads attributes up to the tag's `>`; returns them, the self-closing flag and
 /// the offset after `>`.
-fn read_attrs(src: &str, from: usize, meta: bool) -> (Attrs, bool, bool, usize) {
+fn read_attrs(
+    src: &str,
+    from: usize,
+    meta: bool,
+    values: &mut String,
+    attrs: &mut AttrBuf,
+) -> (bool, bool, usize) {
     let b = src.as_bytes();
-    let mut attrs = Vec::new();
+    attrs.clear();
     let mut hidden = false;
     let mut i = from;
     let mut self_closing = false;
@@ -708,15 +956,15 @@ fn read_attrs(src: &str, from: usize, meta: bool) -> (Attrs, bool, bool, usize) 
             i += 1;
         }
         if i >= b.len() {
-            return (attrs, hidden, self_closing, b.len());
+            return (hidden, self_closing, b.len());
         }
         if b[i] == b'>' {
-            return (attrs, hidden, self_closing, i + 1);
+            return (hidden, self_closing, i + 1);
         }
         // A `<` inside a tag means the tag was never closed, and attribute
         // names are ASCII: text after a broken tag is text. Stop here.
         if b[i] == b'<' || b[i] >= 0x80 {
-            return (attrs, hidden, false, i);
+            return (hidden, false, i);
         }
         self_closing = false;
         let ns = i;
@@ -756,12 +1004,20 @@ fn read_attrs(src: &str, from: usize, meta: bool) -> (Attrs, bool, bool, usize) 
         }
         let _ = quoted;
         hidden |= hides(name, value);
-        let kept = KEPT_ATTRS.iter().chain(if meta { &META_ATTRS[..] } else { &[] }).find(|k| k.eq_ignore_ascii_case(name));
-        if let Some(kept) = kept {
-            if !attrs.iter().any(|(n, _)| n == kept) {
-                let v = html_escape::decode_html_entities(value);
-                attrs.push((kept, v.into_owned().into_boxed_str()));
+        let kept = KEPT_ATTRS
+            .iter()
+            .chain(if meta { &META_ATTRS[..] } else { &[] })
+            .find(|k| k.eq_ignore_ascii_case(name));
+        if let Some(kept) = kept
+            && !attrs.iter().any(|(n, _, _)| n == kept)
+        {
+            let start = values.len() as u32;
+            if value.contains('&') {
+                html_escape::decode_html_entities_to_string(value, values);
+            } else {
+                values.push_str(value);
             }
+            attrs.push((kept, start, values.len() as u32));
         }
     }
 }
@@ -789,11 +1045,8 @@ mod tests {
             "<html><body><p>一<p>二<div id=zoom class='a TRS_Editor'>三&nbsp;&lt;</div></body>",
         );
         assert_eq!(names(&dom), ["html", "body", "p", "p", "div"]);
-        let div = dom
-            .descendants(0)
-            .find(|&n| dom.element(n).is_some_and(|e| e.has_id("ZOOM")))
-            .unwrap();
-        assert!(dom.element(div).unwrap().has_class("trs_editor"));
+        let div = dom.descendants(0).find(|&n| dom.has_id(n, "ZOOM")).unwrap();
+        assert!(dom.has_class(div, "trs_editor"));
         let text: Vec<&str> = dom
             .descendants(div)
             .filter_map(|n| dom.text_of(n))

@@ -37,14 +37,9 @@ impl Stats {
             match &node.kind {
                 NodeKind::Text { start, end } => {
                     let s = &dom.text[*start as usize..*end as usize];
-                    for c in s.chars() {
-                        if !c.is_whitespace() {
-                            text[id] += 1;
-                            if is_han(c) {
-                                han[id] += 1;
-                            }
-                        }
-                    }
+                    let (t, h) = count_text(s);
+                    text[id] += t;
+                    han[id] += h;
                 }
                 NodeKind::Element(e) => {
                     if e.hidden || e.flags & flag::SKIP != 0 {
@@ -72,6 +67,50 @@ impl Stats {
             has_table,
         }
     }
+}
+
+/// Visible (non-whitespace) characters and Han characters of a text,
+/// counted on UTF-8 bytes without decoding: Han is U+4E00–U+9FFF (lead bytes
+/// E4–E9), extension A (E3 90–E4 B6), compatibility ideographs (EF A4–AB) and
+/// the supplementary ideographs (F0 A0–B1); whitespace beyond ASCII is NBSP,
+/// U+2000–U+200A, U+2028/9, U+202F, U+205F and U+3000.
+fn count_text(s: &str) -> (u32, u32) {
+    let b = s.as_bytes();
+    let (mut text, mut han) = (0u32, 0u32);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            text += u32::from(!c.is_ascii_whitespace());
+            i += 1;
+            continue;
+        }
+        let b1 = b.get(i + 1).copied().unwrap_or(0);
+        let b2 = b.get(i + 2).copied().unwrap_or(0);
+        let (width, space, is_han) = match c {
+            0xC2 => (2, b1 == 0xA0 || b1 == 0x85, false),
+            0xC3..=0xDF => (2, false, false),
+            0xE2 => (
+                3,
+                b1 == 0x80 && (b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)
+                    || b1 == 0x81 && b2 == 0x9F,
+                false,
+            ),
+            0xE3 => (3, b1 == 0x80 && b2 == 0x80, b1 >= 0x90),
+            0xE4..=0xE9 => (3, false, true),
+            0xEF => (3, false, (0xA4..=0xAB).contains(&b1)),
+            0xE0..=0xEF => (3, false, false),
+            0xF0 => (4, false, (0xA0..=0xB1).contains(&b1)),
+            0xF1..=0xF7 => (4, false, false),
+            _ => (1, false, false),
+        };
+        if !space {
+            text += 1;
+            han += u32::from(is_han);
+        }
+        i += width;
+    }
+    (text, han)
 }
 
 /// True for CJK unified ideographs (and their extensions and compatibility forms).
@@ -103,12 +142,12 @@ pub fn render(
         match &node.kind {
             NodeKind::Text { start, end } => {
                 let s = &dom.text[*start as usize..*end as usize];
-                for c in s.chars() {
-                    out.push(if matches!(c, '\n' | '\r' | '\t' | '\u{0C}') {
-                        ' '
-                    } else {
-                        c
-                    });
+                // Line breaks inside a text node are spaces.
+                for (k, piece) in s.split(['\n', '\r', '\t', '\u{0C}']).enumerate() {
+                    if k > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(piece);
                 }
             }
             NodeKind::Document => {
@@ -200,7 +239,10 @@ fn row_is_inline(dom: &Dom, stats: &Stats, tr: NodeId) -> bool {
             }
             let blocks = dom
                 .children(c)
-                .filter(|&b| stats.text[b as usize] > 0 && dom.element(b).is_some_and(|e| e.flags & flag::BLOCK != 0))
+                .filter(|&b| {
+                    stats.text[b as usize] > 0
+                        && dom.element(b).is_some_and(|e| e.flags & flag::BLOCK != 0)
+                })
                 .count();
             blocks < 2 || text <= 40
         }
@@ -239,6 +281,17 @@ mod tests {
         let html =
             format!("<table><tr><td>导航</td><td><p>{long}</p><p>第二段</p></td></tr></table>");
         assert_eq!(text(&html), format!("导航\n{long}\n第二段"));
+    }
+
+    #[test]
+    fn byte_counting_agrees_with_char_classes() {
+        let sample = "政府 信息\u{3000}公开\u{a0}2023年㐀\u{2003}說明\u{F900}𠀀ａ,";
+        let (t, h) = count_text(sample);
+        assert_eq!(
+            t,
+            sample.chars().filter(|c| !c.is_whitespace()).count() as u32
+        );
+        assert_eq!(h, sample.chars().filter(|&c| is_han(c)).count() as u32);
     }
 
     #[test]

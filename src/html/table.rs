@@ -79,8 +79,7 @@ fn rows(dom: &Dom, table: NodeId) -> Vec<NodeId> {
 }
 
 fn span(dom: &Dom, cell: NodeId, attr: &str) -> usize {
-    dom.element(cell)
-        .and_then(|e| e.attr(attr))
+    dom.attr(cell, attr)
         .and_then(|v| v.trim().trim_end_matches(';').parse::<i64>().ok())
         .map_or(1, |v| v.clamp(0, 1_000_000) as usize)
 }

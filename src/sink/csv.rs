@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::{AtomicFile, Outcome, Sink};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{self, CheckStatus, format_number};
 
 /// The metadata columns of `reports.csv`.
@@ -76,7 +76,80 @@ pub const CHECK_COLUMNS: [&str; 6] = [
     "detail",
 ];
 
-type Writer = ::csv::Writer<AtomicFile>;
+/// A CSV file: RFC 4180 quoting (a field is quoted only when it holds a
+/// comma, a quote or a line break), rows buffered and written in blocks.
+struct Writer {
+    file: AtomicFile,
+    buf: Vec<u8>,
+    first: bool,
+}
+
+impl Writer {
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Writer> {
+        let mut w = Writer {
+            file: AtomicFile::create(dir, name)?,
+            buf: Vec::with_capacity(128 * 1024),
+            first: true,
+        };
+        for h in header {
+            w.field(h);
+        }
+        w.end_row()?;
+        Ok(w)
+    }
+
+    fn field(&mut self, s: &str) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            self.buf.push(b'"');
+            for part in s.split('"').enumerate() {
+                if part.0 > 0 {
+                    self.buf.extend_from_slice(b"\"\"");
+                }
+                self.buf.extend_from_slice(part.1.as_bytes());
+            }
+            self.buf.push(b'"');
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    /// A text field, neutralised for spreadsheets.
+    fn text(&mut self, s: &str) {
+        let s = safe(s);
+        self.field(&s);
+    }
+
+    fn number(&mut self, v: Option<f64>) {
+        match v {
+            Some(v) => self.field(&format_number(v)),
+            None => self.field(""),
+        }
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        self.buf.push(b'\n');
+        self.first = true;
+        if self.buf.len() >= 64 * 1024 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.file.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.flush()?;
+        self.file.commit()
+    }
+}
 
 /// Writes the four CSV tables.
 pub struct CsvTables {
@@ -87,17 +160,6 @@ pub struct CsvTables {
     keys: Vec<String>,
 }
 
-fn open(dir: &Path, name: &str, header: &[&str]) -> Result<Writer> {
-    let file = AtomicFile::create(dir, name)?;
-    let path = file.path().to_path_buf();
-    let mut w = ::csv::WriterBuilder::new()
-        .flexible(false)
-        .from_writer(file);
-    w.write_record(header)
-        .map_err(|source| Error::Csv { path, source })?;
-    Ok(w)
-}
-
 impl CsvTables {
     /// Creates the files in `dir`.
     pub fn create(dir: &Path) -> Result<Self> {
@@ -106,10 +168,10 @@ impl CsvTables {
         header.extend(keys.iter().map(String::as_str));
         header.extend(["checks_pass", "checks_fail", "checks_na"]);
         Ok(CsvTables {
-            reports: open(dir, "reports.csv", &header)?,
-            figures: open(dir, "figures.csv", &FIGURE_COLUMNS)?,
-            cells: open(dir, "cells.csv", &CELL_COLUMNS)?,
-            checks: open(dir, "checks.csv", &CHECK_COLUMNS)?,
+            reports: Writer::create(dir, "reports.csv", &header)?,
+            figures: Writer::create(dir, "figures.csv", &FIGURE_COLUMNS)?,
+            cells: Writer::create(dir, "cells.csv", &CELL_COLUMNS)?,
+            checks: Writer::create(dir, "checks.csv", &CHECK_COLUMNS)?,
             keys,
         })
     }
@@ -125,129 +187,88 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     }
 }
 
-fn opt(s: &Option<String>) -> Cow<'_, str> {
-    s.as_deref().map_or(Cow::Borrowed(""), safe)
-}
-
-fn write(w: &mut Writer, record: &[Cow<'_, str>]) -> Result<()> {
-    w.write_record(record.iter().map(|c| c.as_bytes()))
-        .map_err(|source| Error::Csv {
-            path: w.get_ref().path().to_path_buf(),
-            source,
-        })
-}
-
 impl Sink for CsvTables {
     fn write(&mut self, outcome: &Outcome) -> Result<()> {
         let Outcome::Extracted(x) = outcome else {
             return Ok(());
         };
         let r = &x.report;
-        let count = |s: CheckStatus| {
-            r.checks
-                .iter()
-                .filter(|c| c.status == s)
-                .count()
-                .to_string()
-        };
-        let mut row: Vec<Cow<str>> = vec![
-            Cow::Borrowed(&r.id),
-            safe(&r.source.path),
-            opt(&r.source.url),
-            Cow::Borrowed(&r.source.sha256),
-            Cow::Owned(r.source.bytes.to_string()),
-            Cow::Borrowed(&r.source.encoding),
-            Cow::Borrowed(r.source.encoding_from.as_str()),
-            opt(&r.title),
-            opt(&r.agency),
-            Cow::Owned(r.year.map(|y| y.to_string()).unwrap_or_default()),
-            opt(&r.published),
-            opt(&r.signed),
-            Cow::Owned(
-                r.period
-                    .as_ref()
-                    .and_then(|p| p.start.clone())
-                    .unwrap_or_default(),
-            ),
-            Cow::Owned(
-                r.period
-                    .as_ref()
-                    .and_then(|p| p.end.clone())
-                    .unwrap_or_default(),
-            ),
-            Cow::Borrowed(r.template.as_str()),
-            Cow::Owned(r.sections.len().to_string()),
-            Cow::Owned(r.figures.len().to_string()),
-            Cow::Owned(r.cells.len().to_string()),
-            Cow::Owned(r.warnings.len().to_string()),
-        ];
+        let count = |s: CheckStatus| r.checks.iter().filter(|c| c.status == s).count();
+        let w = &mut self.reports;
+        w.field(&r.id);
+        w.text(&r.source.path);
+        w.text(r.source.url.as_deref().unwrap_or(""));
+        w.field(&r.source.sha256);
+        w.field(&r.source.bytes.to_string());
+        w.field(&r.source.encoding);
+        w.field(r.source.encoding_from.as_str());
+        w.text(r.title.as_deref().unwrap_or(""));
+        w.text(r.agency.as_deref().unwrap_or(""));
+        w.field(&r.year.map(|y| y.to_string()).unwrap_or_default());
+        w.text(r.published.as_deref().unwrap_or(""));
+        w.text(r.signed.as_deref().unwrap_or(""));
+        w.field(
+            r.period
+                .as_ref()
+                .and_then(|p| p.start.as_deref())
+                .unwrap_or(""),
+        );
+        w.field(
+            r.period
+                .as_ref()
+                .and_then(|p| p.end.as_deref())
+                .unwrap_or(""),
+        );
+        w.field(r.template.as_str());
+        w.field(&r.sections.len().to_string());
+        w.field(&r.figures.len().to_string());
+        w.field(&r.cells.len().to_string());
+        w.field(&r.warnings.len().to_string());
         for key in &self.keys {
-            row.push(Cow::Owned(
-                r.cells
-                    .get(key)
-                    .and_then(|c| c.value)
-                    .map(format_number)
-                    .unwrap_or_default(),
-            ));
+            w.number(r.cells.get(key).and_then(|c| c.value));
         }
-        row.extend([
-            Cow::Owned(count(CheckStatus::Pass)),
-            Cow::Owned(count(CheckStatus::Fail)),
-            Cow::Owned(count(CheckStatus::Na)),
-        ]);
-        write(&mut self.reports, &row)?;
+        for status in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Na] {
+            w.field(&count(status).to_string());
+        }
+        w.end_row()?;
 
         for f in &r.figures {
-            write(
-                &mut self.figures,
-                &[
-                    Cow::Borrowed(&r.id),
-                    Cow::Owned(f.section.map(|s| s.to_string()).unwrap_or_default()),
-                    safe(&f.label),
-                    Cow::Owned(format_number(f.value)),
-                    safe(&f.unit),
-                    Cow::Borrowed(f.qualifier.as_str()),
-                    safe(&f.text),
-                    Cow::Owned(f.start.to_string()),
-                    Cow::Owned(f.end.to_string()),
-                    safe(&f.raw),
-                ],
-            )?;
+            let w = &mut self.figures;
+            w.field(&r.id);
+            w.field(&f.section.map(|s| s.to_string()).unwrap_or_default());
+            w.text(&f.label);
+            w.number(Some(f.value));
+            w.text(&f.unit);
+            w.field(f.qualifier.as_str());
+            w.text(&f.text);
+            w.field(&f.start.to_string());
+            w.field(&f.end.to_string());
+            w.text(&f.raw);
+            w.end_row()?;
         }
         for (key, c) in &r.cells {
             let mut parts = key.splitn(3, "__");
-            let (table, row, column) = (
-                parts.next().unwrap_or(""),
-                parts.next().unwrap_or(""),
-                parts.next().unwrap_or(""),
-            );
-            write(
-                &mut self.cells,
-                &[
-                    Cow::Borrowed(&r.id),
-                    Cow::Borrowed(key),
-                    Cow::Borrowed(table),
-                    Cow::Borrowed(row),
-                    Cow::Borrowed(column),
-                    Cow::Owned(c.value.map(format_number).unwrap_or_default()),
-                    safe(&c.raw),
-                    Cow::Borrowed(c.state.as_str()),
-                    Cow::Borrowed(if c.inferred { "true" } else { "false" }),
-                ],
-            )?;
+            let w = &mut self.cells;
+            w.field(&r.id);
+            w.field(key);
+            w.field(parts.next().unwrap_or(""));
+            w.field(parts.next().unwrap_or(""));
+            w.field(parts.next().unwrap_or(""));
+            w.number(c.value);
+            w.text(&c.raw);
+            w.field(c.state.as_str());
+            w.field(if c.inferred { "true" } else { "false" });
+            w.end_row()?;
         }
         for c in &r.checks {
-            write(
-                &mut self.checks,
-                &[
-                    Cow::Borrowed(&r.id),
-                    safe(&c.rule),
-                    Cow::Borrowed(c.status.as_str()),
-                    Cow::Owned(c.expected.map(format_number).unwrap_or_default()),
-                    Cow::Owned(c.actual.map(format_number).unwrap_or_default()),
-                    safe(&c.detail),
-                ],
-            )?;
+            let w = &mut self.checks;
+            w.field(&r.id);
+            w.text(&c.rule);
+            w.field(c.status.as_str());
+            w.number(c.expected);
+            w.number(c.actual);
+            w.text(&c.detail);
+            w.end_row()?;
         }
         Ok(())
     }
@@ -255,12 +276,7 @@ impl Sink for CsvTables {
     fn finish(self: Box<Self>) -> Result<()> {
         let this = *self;
         for w in [this.reports, this.figures, this.cells, this.checks] {
-            let path = w.get_ref().path().to_path_buf();
-            let file = w.into_inner().map_err(|e| Error::Write {
-                path,
-                source: std::io::Error::other(e.error().to_string()),
-            })?;
-            file.commit()?;
+            w.finish()?;
         }
         Ok(())
     }
@@ -269,6 +285,24 @@ impl Sink for CsvTables {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Writer::create(dir.path(), "t.csv", &["a", "b"]).unwrap();
+        w.field("x,y");
+        w.field("say \"hi\"");
+        w.end_row().unwrap();
+        w.field("line\nbreak");
+        w.text("=1+1");
+        w.end_row().unwrap();
+        w.finish().unwrap();
+        let got = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
+        assert_eq!(
+            got,
+            "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",'=1+1\n"
+        );
+    }
 
     #[test]
     fn formula_like_text_is_neutralised() {
