@@ -463,20 +463,56 @@ static KEY_TABLE: std::sync::LazyLock<Vec<(&'static str, Vec<&'static str>)>> =
 
 /// The key `t3__{row}__{col}`, without allocating (`None` for unknown names).
 pub fn t3_key(row: &str, col: &str) -> Option<&'static str> {
-    let i = T3_COLS.iter().position(|c| *c == col)?;
-    KEY_TABLE
-        .iter()
-        .find(|(r, k)| *r == row && k.len() == 7)
-        .map(|(_, k)| k[i])
+    let i = match col {
+        "natural_person" => 0,
+        "commercial_enterprise" => 1,
+        "research_institution" => 2,
+        "public_welfare_org" => 3,
+        "legal_service_org" => 4,
+        "other_org" => 5,
+        "total" => 6,
+        _ => return None,
+    };
+    let r = match row {
+        "new_received" => 0,
+        "carried_over" => 1,
+        "granted" => 2,
+        "partial" => 3,
+        "denied_state_secret" => 4,
+        "denied_law_prohibited" => 5,
+        "denied_security_stability" => 6,
+        "denied_third_party" => 7,
+        "denied_internal_affairs" => 8,
+        "denied_process_info" => 9,
+        "denied_enforcement_file" => 10,
+        "denied_admin_query" => 11,
+        "unable_not_held" => 12,
+        "unable_needs_creation" => 13,
+        "unable_still_unclear" => 14,
+        "not_processed_petition" => 15,
+        "not_processed_duplicate" => 16,
+        "not_processed_publication" => 17,
+        "not_processed_excessive" => 18,
+        "not_processed_confirmation" => 19,
+        "other_no_correction" => 20,
+        "other_fee_unpaid" => 21,
+        "other_other" => 22,
+        "other_total" => 23,
+        "results_total" => 24,
+        "carried_forward" => 25,
+        "denied_total_reported" => 26,
+        "unable_total_reported" => 27,
+        "not_processed_total_reported" => 28,
+        _ => return None,
+    };
+    Some(KEY_TABLE[r].1[i])
 }
 
 /// The key `t4__{group}__{outcome}`, without allocating.
 pub fn t4_key(group: &str, outcome: &str) -> Option<&'static str> {
     let i = T4_OUTCOMES.iter().position(|o| *o == outcome)?;
-    KEY_TABLE
-        .iter()
-        .find(|(r, k)| *r == group && k.len() == 5)
-        .map(|(_, k)| k[i])
+    let g = T4_GROUPS.iter().position(|g| *g == group)?;
+    Some(KEY_TABLE[T3_ROWS.len() + T3_REPORTED_ROWS.len() + g].1[i])
 }
 
 /// Every cell key in the fixed order of the wide `reports.csv` columns: table 2,
@@ -528,5 +564,11 @@ mod tests {
         assert_eq!(t3_key("partial", "total"), Some("t3__partial__total"));
         assert_eq!(t4_key("review", "pending"), Some("t4__review__pending"));
         assert_eq!(t3_key("nope", "total"), None);
+        for (r, row) in T3_ROWS.iter().chain(&T3_REPORTED_ROWS).enumerate() {
+            for (c, col) in T3_COLS.iter().enumerate() {
+                assert_eq!(t3_key(row, col), Some(KEY_TABLE[r].1[c]));
+                assert_eq!(KEY_TABLE[r].1[c], format!("t3__{row}__{col}"));
+            }
+        }
     }
 }

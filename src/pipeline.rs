@@ -285,51 +285,70 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             source: std::io::Error::other(e.to_string()),
         })?;
     let total = found.inputs.len() + found.missing.len();
-    // Extraction (rayon, batch by batch, in input order) and writing (one
-    // thread, serially) overlap: while the writer drains a batch, the pool
-    // extracts the next.
     let batch = (opts.jobs.max(1) * 8).max(16);
-    let (sinks, mut counts, mut manifest_inputs) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
-        let writer = scope.spawn(move || -> Result<Written> {
-            let mut counts = Counts::default();
-            let mut inputs = Vec::new();
-            for outcomes in rx {
-                for outcome in outcomes {
-                    record(&mut sinks, &mut counts, &mut inputs, outcome)?;
-                }
-            }
-            Ok((sinks, counts, inputs))
-        });
-        let missing: Vec<Outcome> = found
-            .missing
-            .into_iter()
-            .map(|(input, error)| Outcome::Failed { input, error })
-            .collect();
-        let mut done = missing.len();
-        if tx.send(missing).is_ok() {
-            for chunk in found.inputs.chunks(batch) {
-                let outcomes: Vec<Outcome> = pool.install(|| {
-                    chunk
-                        .par_iter()
-                        .map(|input| process(input, opts.max_bytes))
-                        .collect()
-                });
-                done += outcomes.len();
-                // A closed channel means the writer failed: its error is below.
-                if tx.send(outcomes).is_err() {
-                    break;
-                }
-                progress(done, total);
-            }
-        }
-        drop(tx);
-        writer.join().unwrap_or_else(|_| {
-            Err(Error::Internal {
-                message: "the output writer panicked".to_string(),
-            })
+    let missing: Vec<Outcome> = found
+        .missing
+        .into_iter()
+        .map(|(input, error)| Outcome::Failed { input, error })
+        .collect();
+    let extract = |chunk: &[Input]| -> Vec<Outcome> {
+        pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| process(input, opts.max_bytes))
+                .collect()
         })
-    })?;
+    };
+    let (sinks, mut counts, mut manifest_inputs) = if opts.jobs <= 1 {
+        // One job: one thread does everything, in turn.
+        let (mut counts, mut inputs) = (Counts::default(), Vec::new());
+        let mut done = missing.len();
+        for outcome in missing {
+            record(&mut sinks, &mut counts, &mut inputs, outcome)?;
+        }
+        for chunk in found.inputs.chunks(batch) {
+            for outcome in extract(chunk) {
+                record(&mut sinks, &mut counts, &mut inputs, outcome)?;
+                done += 1;
+            }
+            progress(done, total);
+        }
+        (sinks, counts, inputs)
+    } else {
+        // Extraction (the pool, batch by batch, in input order) and writing
+        // (one thread, serially) overlap: while the writer drains a batch, the
+        // pool extracts the next.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
+            let writer = scope.spawn(move || -> Result<Written> {
+                let (mut counts, mut inputs) = (Counts::default(), Vec::new());
+                for outcomes in rx {
+                    for outcome in outcomes {
+                        record(&mut sinks, &mut counts, &mut inputs, outcome)?;
+                    }
+                }
+                Ok((sinks, counts, inputs))
+            });
+            let mut done = missing.len();
+            if tx.send(missing).is_ok() {
+                for chunk in found.inputs.chunks(batch) {
+                    let outcomes = extract(chunk);
+                    done += outcomes.len();
+                    // A closed channel means the writer failed: its error is below.
+                    if tx.send(outcomes).is_err() {
+                        break;
+                    }
+                    progress(done, total);
+                }
+            }
+            drop(tx);
+            writer.join().unwrap_or_else(|_| {
+                Err(Error::Internal {
+                    message: "the output writer panicked".to_string(),
+                })
+            })
+        })?
+    };
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
             path: s.path.clone(),

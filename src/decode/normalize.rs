@@ -129,17 +129,32 @@ pub fn fold(text: &str) -> String {
     }
     let table = &*FOLD_TABLE;
     let mut folded = String::with_capacity(text.len());
-    // Copy runs that need no change in one go; look up each Han character.
+    // Copy runs that need no change in one go; look up each Han character
+    // (three-byte sequences led by E3-E9, read without decoding the rest).
+    let b = text.as_bytes();
     let mut run_start = 0;
-    for (i, c) in text.char_indices() {
-        let Some(&f) = table.get((c as u32).wrapping_sub(FOLD_FIRST) as usize) else {
-            continue;
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        let width = match lead {
+            0..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
         };
-        if f != c {
-            folded.push_str(&text[run_start..i]);
-            folded.push(f);
-            run_start = i + c.len_utf8();
+        if (0xE3..=0xE9).contains(&lead) && i + 2 < b.len() {
+            let u = (u32::from(lead & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            if let Some(&f) = table.get(u.wrapping_sub(FOLD_FIRST) as usize) {
+                if f as u32 != u {
+                    folded.push_str(&text[run_start..i]);
+                    folded.push(f);
+                    run_start = i + 3;
+                }
+            }
         }
+        i += width;
     }
     folded.push_str(&text[run_start..]);
     // Vocabulary of s2twp-converted mirrors, mapped back (same byte lengths).

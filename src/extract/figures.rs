@@ -196,27 +196,31 @@ struct Found {
 pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex) -> Vec<Figure> {
     let quotes = quote_spans(folded);
     let mut found: Vec<Found> = Vec::new();
-    let mut i = 0;
     let b = folded.as_bytes();
-    while i < b.len() {
-        let c = folded[i..].chars().next().expect("in bounds");
-        let step = c.len_utf8();
-        // Most characters cannot start a number: move on at once.
-        if !c.is_ascii_digit() && !is_chinese_numeral_char(c) {
-            i += step;
+    // Figures are found left to right; `skip_to` jumps over what a match (or
+    // a digit run that was no figure) consumed.
+    let mut skip_to = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in folded.char_indices() {
+        let before = prev;
+        prev = Some(c);
+        if i < skip_to {
             continue;
         }
-        let prev = folded[..i].chars().next_back();
+        // Most characters cannot start a number: move on at once.
+        if !c.is_ascii_digit() && !is_chinese_numeral_char(c) {
+            continue;
+        }
         let hit = if c == '百' && folded[i..].starts_with("百分之") {
             percent_words(folded, i)
         } else if c.is_ascii_digit()
-            && !prev.is_some_and(|p| {
+            && !before.is_some_and(|p| {
                 p.is_ascii_alphanumeric()
                     || matches!(p, '.' | '/' | '-' | '_' | '@' | ':' | '#' | '&' | '=' | '~')
             })
         {
             arabic(folded, i)
-        } else if is_chinese_numeral_char(c) && !prev.is_some_and(is_chinese_numeral_char) {
+        } else if is_chinese_numeral_char(c) && !before.is_some_and(is_chinese_numeral_char) {
             chinese(folded, i)
         } else {
             None
@@ -226,21 +230,17 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
                 if !excluded(text, folded, &f, &quotes) {
                     found.push(f);
                 }
-                i = consumed.max(i + step);
+                skip_to = consumed;
             }
-            None => {
-                // Skip the rest of a digit run or numeral run.
-                let mut j = i + step;
-                if c.is_ascii_digit() {
-                    while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.' || b[j] == b',') {
-                        j += 1;
-                    }
-                    while !folded.is_char_boundary(j) {
-                        j += 1;
-                    }
+            None if c.is_ascii_digit() => {
+                // Skip the rest of a digit run.
+                let mut j = i + 1;
+                while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.' || b[j] == b',') {
+                    j += 1;
                 }
-                i = j;
+                skip_to = j;
             }
+            None => {}
         }
     }
     let mut figures = Vec::with_capacity(found.len());

@@ -367,15 +367,11 @@ fn compiler(body: &str, folded: &str) -> Option<String> {
 
 /// The signature at the end: an agency line above the date, or the last line.
 fn signature(body: &str, folded: &str, has_date: bool) -> Option<String> {
-    let lines: Vec<(&str, &str)> = body.lines().zip(folded.lines()).collect();
-    let last = lines.len().checked_sub(1)?;
-    let candidates: Vec<usize> = if has_date {
-        vec![last.checked_sub(1)?]
-    } else {
-        vec![last]
-    };
+    // The last two lines, read from the end (the body can be long).
+    let lines: Vec<(&str, &str)> = body.rsplit('\n').zip(folded.rsplit('\n')).take(2).collect();
+    let candidates: Vec<usize> = if has_date { vec![1] } else { vec![0] };
     for i in candidates {
-        let (line, fline) = lines[i];
+        let &(line, fline) = lines.get(i)?;
         let line = line.trim().trim_end_matches(['|', ' ']);
         let fline = fline.trim().trim_end_matches(['|', ' ']);
         // The last word of the line (a one-paragraph page ends "… 韶关市武江区龙归镇人民政府 |").

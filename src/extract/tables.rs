@@ -156,9 +156,8 @@ static TABLE_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 fn grid_row_tokens(g: &Grid, r: usize) -> Vec<Tok> {
     let mut out = Vec::new();
     for c in g.row_cells(r) {
-        let folded = normalize::fold(&c.text);
         let before = out.len();
-        push_cell(&mut out, c.text.trim(), folded.trim(), true);
+        push_cell(&mut out, c.text.trim(), None, true);
         if let Some(Tok::Value(v)) = out.get_mut(before) {
             v.grid = Some(GridPos {
                 col: c.col,
@@ -219,11 +218,10 @@ impl Reader {
     fn feed(&mut self, toks: Vec<Tok>) {
         for tok in toks {
             match tok {
-                Tok::Label(printed, folded) => {
+                Tok::Label(printed, squeezed) => {
                     if !self.values.is_empty() {
                         self.finish_row(false);
                     }
-                    let squeezed = squeeze(&folded);
                     self.note_label(&squeezed);
                     self.labels.push((printed, squeezed));
                     if self.labels.len() > 12 {
@@ -554,6 +552,7 @@ fn consistent_placements(values: &[Val], n: usize) -> Vec<Vec<Option<usize>>> {
 }
 
 enum Tok {
+    /// A label: as printed, and folded and squeezed for matching.
     Label(String, String),
     Value(Val),
 }
@@ -573,7 +572,7 @@ fn tokens(line: &str, fline: &str) -> Vec<Tok> {
             start += seg.len() + 1;
             let printed = line[s..s + seg.len()].trim();
             let folded = seg.trim();
-            push_cell(&mut out, printed, folded, true);
+            push_cell(&mut out, printed, Some(folded), true);
         }
         return out;
     }
@@ -586,14 +585,19 @@ fn tokens(line: &str, fline: &str) -> Vec<Tok> {
     if split < words.len() {
         if split > 0 {
             let end = words[split - 1].0 + words[split - 1].1.len();
-            push_cell(&mut out, line[..end].trim(), fline[..end].trim(), false);
+            push_cell(
+                &mut out,
+                line[..end].trim(),
+                Some(fline[..end].trim()),
+                false,
+            );
         }
         for &(at, w) in &words[split..] {
-            push_cell(&mut out, &line[at..at + w.len()], w, false);
+            push_cell(&mut out, &line[at..at + w.len()], Some(w), false);
         }
         return out;
     }
-    push_cell(&mut out, line.trim(), fline.trim(), false);
+    push_cell(&mut out, line.trim(), Some(fline.trim()), false);
     out
 }
 
@@ -615,8 +619,10 @@ fn word_spans(s: &str) -> Vec<(usize, &str)> {
     out
 }
 
-fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: &str, blank_ok: bool) {
-    if folded.is_empty() {
+/// Turns one cell into a token. `folded` is the printed text folded, when
+/// the caller has it; labels are folded here otherwise (values never need it).
+fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: Option<&str>, blank_ok: bool) {
+    if printed.is_empty() {
         if blank_ok {
             out.push(Tok::Value(Val {
                 raw: String::new(),
@@ -628,12 +634,15 @@ fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: &str, blank_ok: bool) {
         }
         return;
     }
-    match parse_value(folded) {
-        Some(mut v) => {
-            v.raw = printed.to_string();
-            out.push(Tok::Value(v));
+    match parse_value(printed) {
+        Some(v) => out.push(Tok::Value(v)),
+        None => {
+            let squeezed = match folded {
+                Some(f) => squeeze(f),
+                None => squeeze(&normalize::fold(printed)),
+            };
+            out.push(Tok::Label(printed.to_string(), squeezed));
         }
-        None => out.push(Tok::Label(printed.to_string(), folded.to_string())),
     }
 }
 
@@ -653,7 +662,7 @@ fn parse_value(s: &str) -> Option<Val> {
             grid: None,
         });
     }
-    let (num, unit) = match ["万元", "元", "件", "条", "个", "项"]
+    let (num, unit) = match ["万元", "元", "件", "条", "個", "个", "條", "项", "項"]
         .iter()
         .find(|u| t.ends_with(*u))
     {

@@ -125,6 +125,10 @@ impl Writer {
 
     fn number(&mut self, v: Option<f64>) {
         match v {
+            // Whole numbers (nearly all of them) without an allocation.
+            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => {
+                self.field(itoa::Buffer::new().format(v as i64))
+            }
             Some(v) => self.field(&format_number(v)),
             None => self.field(""),
         }
@@ -157,7 +161,10 @@ pub struct CsvTables {
     figures: Writer,
     cells: Writer,
     checks: Writer,
-    keys: Vec<String>,
+    /// Column of each cell key in `reports.csv` (after the metadata columns).
+    column: std::collections::HashMap<String, usize>,
+    /// One report's cell values, by column (reused).
+    values: Vec<Option<f64>>,
 }
 
 impl CsvTables {
@@ -172,7 +179,8 @@ impl CsvTables {
             figures: Writer::create(dir, "figures.csv", &FIGURE_COLUMNS)?,
             cells: Writer::create(dir, "cells.csv", &CELL_COLUMNS)?,
             checks: Writer::create(dir, "checks.csv", &CHECK_COLUMNS)?,
-            keys,
+            values: vec![None; keys.len()],
+            column: keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect(),
         })
     }
 }
@@ -224,8 +232,14 @@ impl Sink for CsvTables {
         w.field(&r.figures.len().to_string());
         w.field(&r.cells.len().to_string());
         w.field(&r.warnings.len().to_string());
-        for key in &self.keys {
-            w.number(r.cells.get(key).and_then(|c| c.value));
+        self.values.iter_mut().for_each(|v| *v = None);
+        for (key, cell) in &r.cells {
+            if let Some(&i) = self.column.get(key.as_str()) {
+                self.values[i] = cell.value;
+            }
+        }
+        for &v in &self.values {
+            w.number(v);
         }
         for status in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Na] {
             w.field(&count(status).to_string());
