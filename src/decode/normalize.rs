@@ -146,12 +146,12 @@ pub fn fold(text: &str) -> String {
             let u = (u32::from(lead & 0x0F) << 12)
                 | (u32::from(b[i + 1] & 0x3F) << 6)
                 | u32::from(b[i + 2] & 0x3F);
-            if let Some(&f) = table.get(u.wrapping_sub(FOLD_FIRST) as usize) {
-                if f as u32 != u {
-                    folded.push_str(&text[run_start..i]);
-                    folded.push(f);
-                    run_start = i + 3;
-                }
+            if let Some(&f) = table.get(u.wrapping_sub(FOLD_FIRST) as usize)
+                && f as u32 != u
+            {
+                folded.push_str(&text[run_start..i]);
+                folded.push(f);
+                run_start = i + 3;
             }
         }
         i += width;
