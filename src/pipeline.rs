@@ -1,10 +1,11 @@
 //! The only module that knows about threads.
 //!
-//! Inputs are discovered (directories walked, sorted), then processed in
-//! batches: each batch is read, decoded and extracted in parallel on a rayon
-//! pool of `jobs` threads, collected in input order, and written serially to
-//! every sink. Output is therefore identical whatever `jobs` is, and memory is
-//! bounded by one batch, not by the corpus.
+//! Inputs are discovered (directories walked, sorted), then read, decoded and
+//! extracted in parallel by `jobs` workers on a rayon pool, and written to
+//! every sink serially, in input order, by the calling thread (with one job,
+//! one thread does both in turn). Output is therefore identical whatever
+//! `jobs` is, and memory is bounded by a window of outcomes in flight, not by
+//! the corpus.
 //!
 //! One bad input never stops a run: reading, decoding and extraction errors
 //! (and panics, which would be bugs) become [`Outcome::Failed`] lines in
@@ -14,6 +15,8 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -241,10 +244,6 @@ pub struct Manifest {
     pub run: RunInfo,
 }
 
-/// What the writer thread hands back: the sinks to finish, the totals and
-/// every input's manifest line.
-type Written = (Vec<Box<dyn Sink + Send>>, Counts, Vec<ManifestInput>);
-
 /// Progress callback: (inputs done, inputs total).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
@@ -315,39 +314,73 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         }
         (sinks, counts, inputs)
     } else {
-        // Extraction (the pool, batch by batch, in input order) and writing
-        // (one thread, serially) overlap: while the writer drains a batch, the
-        // pool extracts the next.
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
-            let writer = scope.spawn(move || -> Result<Written> {
-                let (mut counts, mut inputs) = (Counts::default(), Vec::new());
-                for outcomes in rx {
-                    for outcome in outcomes {
-                        record(&mut sinks, &mut counts, &mut inputs, outcome)?;
+        // Workers (on the pool) take inputs one by one and send outcomes,
+        // tagged with their index, to this thread, which writes them in input
+        // order. No batch barriers: a slow page holds up only the writer, and
+        // workers never run more than WINDOW inputs ahead of it, which bounds
+        // memory.
+        let window = opts.jobs * 16;
+        let inputs = &found.inputs;
+        let next = AtomicUsize::new(0);
+        let written = (Mutex::new(0usize), Condvar::new());
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(window);
+        let (mut counts, mut manifest) = (Counts::default(), Vec::new());
+        let mut done = missing.len();
+        let mut result = Ok(());
+        for outcome in missing {
+            result = result.and_then(|_| record(&mut sinks, &mut counts, &mut manifest, outcome));
+        }
+        pool.in_place_scope(|scope| {
+            for _ in 0..opts.jobs {
+                let tx = tx.clone();
+                let (next, written, stop) = (&next, &written, &stop);
+                scope.spawn(move |_| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= inputs.len() || stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        {
+                            let (lock, cvar) = written;
+                            let mut w = lock.lock().unwrap_or_else(|e| e.into_inner());
+                            while i >= *w + window && !stop.load(Ordering::Relaxed) {
+                                w = cvar.wait(w).unwrap_or_else(|e| e.into_inner());
+                            }
+                        }
+                        if tx.send((i, process(&inputs[i], opts.max_bytes))).is_err() {
+                            return;
+                        }
                     }
+                });
+            }
+            drop(tx);
+            // The writer: this thread, in input order.
+            let mut pending: std::collections::BTreeMap<usize, Outcome> = Default::default();
+            let mut expect = 0;
+            for (i, outcome) in rx.iter() {
+                pending.insert(i, outcome);
+                while let Some(outcome) = pending.remove(&expect) {
+                    if result.is_ok() {
+                        result = record(&mut sinks, &mut counts, &mut manifest, outcome);
+                    }
+                    expect += 1;
+                    done += 1;
                 }
-                Ok((sinks, counts, inputs))
-            });
-            let mut done = missing.len();
-            if tx.send(missing).is_ok() {
-                for chunk in found.inputs.chunks(batch) {
-                    let outcomes = extract(chunk);
-                    done += outcomes.len();
-                    // A closed channel means the writer failed: its error is below.
-                    if tx.send(outcomes).is_err() {
-                        break;
-                    }
+                if result.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                let (lock, cvar) = &written;
+                *lock.lock().unwrap_or_else(|e| e.into_inner()) = expect;
+                cvar.notify_all();
+                if expect % 64 == 0 {
                     progress(done, total);
                 }
             }
-            drop(tx);
-            writer.join().unwrap_or_else(|_| {
-                Err(Error::Internal {
-                    message: "the output writer panicked".to_string(),
-                })
-            })
-        })?
+            progress(done, total);
+        });
+        result?;
+        (sinks, counts, manifest)
     };
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
