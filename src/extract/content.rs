@@ -159,11 +159,16 @@ pub fn split(html: &str) -> Page {
     }
 }
 
-fn ids_and_classes(dom: &Dom, id: NodeId) -> (String, String) {
-    (
-        dom.attr(id, "id").unwrap_or("").to_ascii_lowercase(),
-        dom.attr(id, "class").unwrap_or("").to_ascii_lowercase(),
-    )
+/// Whether `word` is in `list` (lower-case ASCII), ignoring ASCII case.
+fn listed(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether `hay` contains `needle` (lower-case ASCII), ignoring ASCII case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The best CMS content container, if the page has one with real text.
@@ -174,25 +179,28 @@ fn container(dom: &Dom, stats: &Stats) -> Option<NodeId> {
         if e.hidden {
             continue;
         }
-        let (eid, class) = ids_and_classes(dom, id);
-        let classes: Vec<&str> = class.split_ascii_whitespace().collect();
-        let tier = if BODY_IDS.contains(&eid.as_str())
-            || classes.iter().any(|c| BODY_CLASSES.contains(c))
+        // Text thresholds first: they are array reads, attributes are not.
+        let i = id as usize;
+        let han = stats.han[i];
+        if han < 40 || stats.link[i] * 3 > stats.text[i] {
+            continue;
+        }
+        let eid = dom.attr(id, "id").unwrap_or("");
+        let class = dom.attr(id, "class").unwrap_or("");
+        let tier = if listed(eid, BODY_IDS)
+            || class
+                .split_ascii_whitespace()
+                .any(|c| listed(c, BODY_CLASSES))
         {
             2
-        } else if GENERIC.contains(&eid.as_str())
-            || classes.iter().any(|c| GENERIC.contains(c))
+        } else if listed(eid, GENERIC)
+            || class.split_ascii_whitespace().any(|c| listed(c, GENERIC))
             || matches!(&*e.name, "article" | "main")
         {
             1
         } else {
             continue;
         };
-        let i = id as usize;
-        let han = stats.han[i];
-        if han < 40 || stats.link[i] * 3 > stats.text[i] {
-            continue;
-        }
         let better = match best {
             None => true,
             Some((t, h, _)) => tier > t || (tier == t && han > h),
@@ -264,14 +272,14 @@ fn furniture(dom: &Dom, stats: &Stats, id: NodeId) -> bool {
     if matches!(&*e.name, "form") && stats.han[i] < 50 {
         return true;
     }
-    let (eid, class) = ids_and_classes(dom, id);
-    if eid.is_empty() && class.is_empty() {
+    if !(linky || stats.han[i] < 150) {
         return false;
     }
-    let marked = FURNITURE
+    let eid = dom.attr(id, "id").unwrap_or("");
+    let class = dom.attr(id, "class").unwrap_or("");
+    FURNITURE
         .iter()
-        .any(|f| eid.contains(f) || class.split_ascii_whitespace().any(|c| c.contains(f)));
-    marked && (linky || stats.han[i] < 150)
+        .any(|f| contains_ci(eid, f) || class.split_ascii_whitespace().any(|c| contains_ci(c, f)))
 }
 
 #[cfg(test)]

@@ -230,19 +230,29 @@ fn strip_spam_prefix(title: &str) -> &str {
 }
 
 fn title(input: &Input) -> Option<String> {
-    let pre: Vec<(&str, &str)> = input.pre.lines().zip(input.pre_folded.lines()).collect();
+    // The last 40 lines of the text above the body (folding keeps every
+    // byte offset, so both strings split at the same places).
+    let tail_at = last_lines_start(input.pre_folded, 40);
+    let pre_tail: Vec<(&str, &str)> = input.pre[tail_at..]
+        .lines()
+        .zip(input.pre_folded[tail_at..].lines())
+        .collect();
     let body: Vec<(&str, &str)> = input
         .body
         .lines()
         .zip(input.body_folded.lines())
         .take(15)
         .collect();
-    let pre_tail = &pre[pre.len().saturating_sub(40)..];
-    for lines in [pre_tail, &body[..]] {
+    for lines in [&pre_tail[..], &body[..]] {
         for (i, (line, fline)) in lines.iter().enumerate() {
+            let own = title_in_line(fline);
             // A title broken over two lines: 市政府研究室2019年政府信息公开 / 工作年度报告.
             let joined =
-                (i > 0 && title_in_line(fline).is_none() && fline.trim().chars().count() <= 12)
+                // Every title holds 报 (报告, 年报): no 报 in either part, no title.
+                (i > 0
+                    && own.is_none()
+                    && (fline.contains('报') || lines[i - 1].1.contains('报'))
+                    && fline.trim().chars().count() <= 12)
                     .then(|| {
                         let (pl, pfl) = lines[i - 1];
                         (
@@ -255,7 +265,11 @@ fn title(input: &Input) -> Option<String> {
                 Some((l, f)) => (l.as_str(), f.as_str()),
                 None => (line, fline),
             };
-            let Some((s, e)) = title_in_line(fline) else {
+            let Some((s, e)) = (if joined.is_some() {
+                title_in_line(fline)
+            } else {
+                own
+            }) else {
                 continue;
             };
             let mut title = line[s..e].trim().to_string();
@@ -321,6 +335,14 @@ fn title(input: &Input) -> Option<String> {
 }
 
 use crate::decode::normalize::floor_boundary;
+
+/// The byte offset where the last `n` lines of `text` start.
+fn last_lines_start(text: &str, n: usize) -> usize {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    memchr::memrchr_iter(b'\n', body.as_bytes())
+        .nth(n - 1)
+        .map_or(0, |p| p + 1)
+}
 
 // ----- agency ------------------------------------------------------------
 
