@@ -1,11 +1,13 @@
-//! The only module that knows about threads.
+//! Runs a batch: the module that schedules the work.
 //!
 //! Inputs are discovered (directories walked, sorted), then read, decoded and
-//! extracted in parallel by `jobs` workers on a rayon pool, and written to
-//! every sink serially, in input order, by the calling thread (with one job,
-//! one thread does both in turn). Output is therefore identical whatever
-//! `jobs` is, and memory is bounded by a window of outcomes in flight, not by
-//! the corpus.
+//! extracted in parallel by `jobs` workers on a rayon pool. Outcomes are
+//! written to every sink serially and in input order: whichever worker holds
+//! the writer writes every outcome that is next in line (with one job, the
+//! calling thread does everything in turn, with no pool). Output is therefore
+//! identical whatever `jobs` is, and memory is bounded by a window of outcomes
+//! in flight, not by the corpus. (Sinks use helper threads only to wait on
+//! the disk: see [`sink::finish_all`].)
 //!
 //! One bad input never stops a run: reading, decoding and extraction errors
 //! (and panics, which would be bugs) become [`Outcome::Failed`] lines in
@@ -19,7 +21,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{self, Error, Result, Stage};
@@ -276,28 +277,12 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     }
     outputs.push("manifest.json".to_string());
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
-        .map_err(|e| Error::Write {
-            path: opts.out.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
     let total = found.inputs.len() + found.missing.len();
-    let batch = (opts.jobs.max(1) * 8).max(16);
     let missing: Vec<Outcome> = found
         .missing
         .into_iter()
         .map(|(input, error)| Outcome::Failed { input, error })
         .collect();
-    let extract = |chunk: &[Input]| -> Vec<Outcome> {
-        pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| process(input, opts.max_bytes))
-                .collect()
-        })
-    };
     let (sinks, mut counts, mut manifest_inputs) = if opts.jobs <= 1 {
         // One job: one thread does everything, in turn.
         let (mut counts, mut inputs) = (Counts::default(), Vec::new());
@@ -305,36 +290,110 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         for outcome in missing {
             record(&mut sinks, &mut counts, &mut inputs, outcome)?;
         }
-        for chunk in found.inputs.chunks(batch) {
-            for outcome in extract(chunk) {
-                record(&mut sinks, &mut counts, &mut inputs, outcome)?;
-                done += 1;
+        for input in &found.inputs {
+            record(
+                &mut sinks,
+                &mut counts,
+                &mut inputs,
+                process(input, opts.max_bytes),
+            )?;
+            done += 1;
+            if done.is_multiple_of(64) {
+                progress(done, total);
             }
-            progress(done, total);
         }
+        progress(done, total);
         (sinks, counts, inputs)
     } else {
-        // Workers (on the pool) take inputs one by one and send outcomes,
-        // tagged with their index, to this thread, which writes them in input
-        // order. No batch barriers: a slow page holds up only the writer, and
-        // workers never run more than WINDOW inputs ahead of it, which bounds
-        // memory.
+        // Workers (on the pool) take inputs one by one. A finished outcome
+        // goes into `order`, keyed by its index; whichever worker can take the
+        // writer then writes every outcome that is next in input order. No
+        // writer thread to wake for each page and no batch barriers; workers
+        // never run more than `window` inputs ahead of what is written, which
+        // bounds memory.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.jobs.max(1))
+            .build()
+            .map_err(|e| Error::Write {
+                path: opts.out.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
         let window = opts.jobs * 16;
         let inputs = &found.inputs;
         let next = AtomicUsize::new(0);
-        let written = (Mutex::new(0usize), Condvar::new());
         let stop = AtomicBool::new(false);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(window);
-        let (mut counts, mut manifest) = (Counts::default(), Vec::new());
-        let mut done = missing.len();
-        let mut result = Ok(());
+        let order = (
+            Mutex::new(Order {
+                pending: Default::default(),
+                expect: 0,
+            }),
+            Condvar::new(),
+        );
+        let mut writer = Writer {
+            sinks,
+            counts: Counts::default(),
+            manifest: Vec::new(),
+            done: missing.len(),
+            reported: 0,
+            result: Ok(()),
+        };
         for outcome in missing {
-            result = result.and_then(|_| record(&mut sinks, &mut counts, &mut manifest, outcome));
+            writer.record(outcome);
         }
+        let writer_lock = Mutex::new(writer);
+        let (next, order, writer, stop) = (&next, &order, &writer_lock, &stop);
+        let drain = |blocking: bool| {
+            loop {
+                let mut w = if blocking {
+                    lock(writer)
+                } else {
+                    match writer.try_lock() {
+                        Ok(w) => w,
+                        Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+                        Err(std::sync::TryLockError::WouldBlock) => return,
+                    }
+                };
+                loop {
+                    // Take what is next in order, then write it unlocked.
+                    let ready: Vec<Outcome> = {
+                        let mut o = lock(&order.0);
+                        let mut ready = Vec::new();
+                        while let Some(outcome) = {
+                            let at = o.expect;
+                            o.pending.remove(&at)
+                        } {
+                            ready.push(outcome);
+                            o.expect += 1;
+                        }
+                        ready
+                    };
+                    if ready.is_empty() {
+                        break;
+                    }
+                    for outcome in ready {
+                        w.record(outcome);
+                    }
+                    if w.result.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    order.1.notify_all();
+                    if w.done >= w.reported + 64 {
+                        w.reported = w.done;
+                        progress(w.done, total);
+                    }
+                }
+                drop(w);
+                // An outcome added while this worker held the writer found it
+                // taken: look again now that it is free.
+                let o = lock(&order.0);
+                if !o.pending.contains_key(&o.expect) {
+                    return;
+                }
+            }
+        };
+        let drain = &drain;
         pool.in_place_scope(|scope| {
             for _ in 0..opts.jobs {
-                let tx = tx.clone();
-                let (next, written, stop) = (&next, &written, &stop);
                 scope.spawn(move |_| {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -342,44 +401,24 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
                             return;
                         }
                         {
-                            let (lock, cvar) = written;
-                            let mut w = lock.lock().unwrap_or_else(|e| e.into_inner());
-                            while i >= *w + window && !stop.load(Ordering::Relaxed) {
-                                w = cvar.wait(w).unwrap_or_else(|e| e.into_inner());
+                            let mut o = lock(&order.0);
+                            while i >= o.expect + window && !stop.load(Ordering::Relaxed) {
+                                o = order.1.wait(o).unwrap_or_else(|e| e.into_inner());
                             }
                         }
-                        if tx.send((i, process(&inputs[i], opts.max_bytes))).is_err() {
-                            return;
-                        }
+                        let outcome = process(&inputs[i], opts.max_bytes);
+                        lock(&order.0).pending.insert(i, outcome);
+                        drain(false);
                     }
                 });
             }
-            drop(tx);
-            // The writer: this thread, in input order.
-            let mut pending: std::collections::BTreeMap<usize, Outcome> = Default::default();
-            let mut expect = 0;
-            for (i, outcome) in rx.iter() {
-                pending.insert(i, outcome);
-                while let Some(outcome) = pending.remove(&expect) {
-                    if result.is_ok() {
-                        result = record(&mut sinks, &mut counts, &mut manifest, outcome);
-                    }
-                    expect += 1;
-                    done += 1;
-                }
-                if result.is_err() {
-                    stop.store(true, Ordering::Relaxed);
-                }
-                let (lock, cvar) = &written;
-                *lock.lock().unwrap_or_else(|e| e.into_inner()) = expect;
-                cvar.notify_all();
-                if expect % 64 == 0 {
-                    progress(done, total);
-                }
-            }
-            progress(done, total);
         });
-        result?;
+        // Every worker has returned: write whatever is left in order.
+        drain(true);
+        let w = writer_lock.into_inner().unwrap_or_else(|e| e.into_inner());
+        progress(w.done, total);
+        let (sinks, counts, manifest) = (w.sinks, w.counts, w.manifest);
+        w.result?;
         (sinks, counts, manifest)
     };
     for s in &found.skipped {
@@ -393,9 +432,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         counts.skipped += 1;
     }
     counts.inputs = counts.reports + counts.failed + counts.skipped;
-    for s in sinks {
-        s.finish()?;
-    }
+    sink::finish_all(sinks.into_iter().map(|s| move || s.finish()))?;
     let manifest = Manifest {
         tool: "nianbao",
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -416,6 +453,42 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     bytes.push(b'\n');
     sink::write_file(&opts.out, "manifest.json", &bytes)?;
     Ok(manifest)
+}
+
+/// Outcomes waiting for their turn, and the index of the next to write.
+struct Order {
+    pending: std::collections::BTreeMap<usize, Outcome>,
+    expect: usize,
+}
+
+/// The sinks and what has been written to them.
+struct Writer {
+    sinks: Vec<Box<dyn Sink + Send>>,
+    counts: Counts,
+    manifest: Vec<ManifestInput>,
+    done: usize,
+    reported: usize,
+    result: Result<()>,
+}
+
+impl Writer {
+    /// Writes one outcome, unless a write has already failed.
+    fn record(&mut self, outcome: Outcome) {
+        if self.result.is_ok() {
+            self.result = record(
+                &mut self.sinks,
+                &mut self.counts,
+                &mut self.manifest,
+                outcome,
+            );
+        }
+        self.done += 1;
+    }
+}
+
+/// Locks a mutex, taking the data over if a panicking thread poisoned it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn record(

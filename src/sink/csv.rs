@@ -6,7 +6,7 @@
 //! leading `'` so that spreadsheets do not evaluate it.
 //!
 //! `reports.csv` columns, in order: [`REPORT_COLUMNS`], then every key of
-//! [`model::cell_keys`](crate::model::cell_keys) (the cell's value; empty when
+//! [`cell_keys`](crate::model::cell_keys) (the cell's value; empty when
 //! absent or blank), then `checks_pass, checks_fail, checks_na`.
 
 use std::borrow::Cow;
@@ -289,12 +289,16 @@ impl Sink for CsvTables {
 
     fn finish(self: Box<Self>) -> Result<()> {
         let this = *self;
-        for w in [this.reports, this.figures, this.cells, this.checks] {
-            w.finish()?;
-        }
-        Ok(())
+        // Flushing, syncing and renaming wait on the disk: all four at once.
+        finish_all(
+            [this.reports, this.figures, this.cells, this.checks]
+                .into_iter()
+                .map(|w| move || w.finish()),
+        )
     }
 }
+
+use super::finish_all;
 
 #[cfg(test)]
 mod tests {
