@@ -62,6 +62,22 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A page store (see [`fetch::store`](crate::fetch::store)) could not be
+    /// read or written.
+    #[error("page store: cannot use {}", path.display())]
+    Store {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The HTTP client could not be set up (a bad user agent, say).
+    #[error("cannot set up the HTTP client: {message}")]
+    Client {
+        /// What went wrong.
+        message: String,
+    },
     /// A bug: processing one input panicked. The input is reported as failed and
     /// the run goes on.
     #[error("internal error while processing this input: {message}")]
@@ -75,7 +91,10 @@ impl Error {
     /// The pipeline stage this error belongs to, as written to `failures.jsonl`.
     pub fn stage(&self) -> Stage {
         match self {
-            Error::Read { .. } | Error::Empty | Error::TooLarge { .. } => Stage::Read,
+            Error::Read { .. } | Error::Empty | Error::TooLarge { .. } | Error::Store { .. } => {
+                Stage::Read
+            }
+            Error::Client { .. } => Stage::Internal,
             Error::Binary { .. } => Stage::Decode,
             Error::NoText => Stage::Extract,
             Error::Write { .. } | Error::Serialize { .. } => Stage::Write,

@@ -8,7 +8,8 @@
 //! * [`extract`]: body finding, sections, figures, metadata, standard tables → [`model::Report`];
 //! * [`check`]: blank inference and the tables' consistency checks;
 //! * [`sink`]: the output files;
-//! * [`pipeline`]: discovery, parallel extraction in input order, the manifest.
+//! * [`pipeline`]: discovery, parallel extraction in input order, the manifest;
+//! * [`fetch`]: polite, resumable downloads into a page store that `extract` reads.
 //!
 //! ```
 //! use nianbao::extract::{extract, Document, Kind};
@@ -26,6 +27,7 @@ pub mod check;
 pub mod decode;
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod html;
 pub mod model;
 pub mod pipeline;

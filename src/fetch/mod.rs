@@ -1,0 +1,730 @@
+//! Fetching report pages into a page store: polite, patient, resumable.
+//!
+//! `fetch` never decodes and `extract` never touches the network; they meet
+//! in the [`store`]. A [`Fetcher`] owns one HTTP client, the per-host
+//! politeness state ([`host`]), the robots.txt rules ([`robots`]) and the
+//! retry policy ([`retry`]). [`Fetcher::get`] takes one URL from start to
+//! stored body (robots check, retries, redirects hop by hop, each hop a
+//! request to its own host with that host's spacing) and appends its outcome
+//! to the store's manifest; [`Fetcher::fetch_all`] runs a URL list, one queue
+//! per host so that every host is kept busy, all on one async runtime.
+//!
+//! The library never prints: progress arrives as [`Event`]s.
+
+pub mod host;
+pub mod retry;
+pub mod robots;
+pub mod store;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use reqwest::Url;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use crate::error::{Error, Result};
+use host::Host;
+use retry::{Failure, Jitter};
+use robots::{Rules, Verdict};
+use store::{FetchOutcome, PageKind, Record, Store};
+
+/// The user agent sent unless `--user-agent` says otherwise: the tool, its
+/// version, and where to reach whoever runs it (a placeholder to replace).
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "nianbao/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/nianbao/nianbao; annual-report archiver; contact: operator@example.org)"
+);
+
+/// Redirect hops followed before giving up.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// How a fetch behaves. The defaults are the CLI's.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Time between the starts of consecutive requests to one host.
+    pub delay: Duration,
+    /// Requests in flight to one host at most.
+    pub per_host: usize,
+    /// Requests in flight in all at most.
+    pub concurrency: usize,
+    /// Retries after the first attempt of a request.
+    pub retries: u32,
+    /// Limit for one request, from sending it to the last byte of the body.
+    pub timeout: Duration,
+    /// Limit for making a connection.
+    pub connect_timeout: Duration,
+    /// Largest body accepted, after content decoding.
+    pub max_bytes: u64,
+    /// The User-Agent header.
+    pub user_agent: String,
+    /// Whether robots.txt is fetched and obeyed.
+    pub robots: bool,
+    /// Revalidate pages already stored (ETag / Last-Modified) instead of
+    /// skipping them.
+    pub refresh: bool,
+    /// The wait before the first retry (doubled for each further one, with
+    /// jitter).
+    pub backoff: Duration,
+    /// The longest Retry-After that is waited for; longer ones fail the URL.
+    pub max_retry_after: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            delay: Duration::from_secs(1),
+            per_host: 1,
+            concurrency: 32,
+            retries: 3,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_bytes: 20_000_000,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            robots: true,
+            refresh: false,
+            backoff: Duration::from_secs(1),
+            max_retry_after: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Progress of [`Fetcher::fetch_all`].
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The list is known: `total` distinct URLs, `stored` of them already
+    /// stored (and skipped, unless refreshing).
+    Start {
+        /// Distinct URLs.
+        total: usize,
+        /// URLs already stored ok.
+        stored: usize,
+    },
+    /// One URL is done; its manifest line.
+    Done(&'a Record),
+}
+
+/// What a run of [`Fetcher::fetch_all`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Distinct URLs given.
+    pub urls: usize,
+    /// Already stored ok by an earlier run: skipped, no request made.
+    pub stored_before: usize,
+    /// Fetched (or revalidated) and stored in this run.
+    pub ok: usize,
+    /// Disallowed by robots.txt.
+    pub robots: usize,
+    /// Failed, counted by reason.
+    pub failed: BTreeMap<String, usize>,
+    /// HTTP requests made (robots.txt, retries and hops included).
+    pub requests: u64,
+}
+
+impl Summary {
+    /// URLs that failed.
+    pub fn failed_total(&self) -> usize {
+        self.failed.values().sum()
+    }
+}
+
+/// An answer to one request.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    location: Option<String>,
+    retry_after: Option<String>,
+    /// The body, read for 2xx answers only.
+    body: Option<Vec<u8>>,
+}
+
+/// What to do with a body longer than the limit.
+#[derive(Debug, Clone, Copy)]
+enum Limit {
+    /// Fail the request (pages: never store a truncated page as whole).
+    Fail(u64),
+    /// Keep the first bytes (robots.txt).
+    Truncate(usize),
+}
+
+/// The HTTP client, politeness state and store of one run.
+pub struct Fetcher {
+    client: reqwest::Client,
+    opts: Options,
+    store: Arc<Store>,
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    in_flight: Semaphore,
+    jitter: Mutex<Jitter>,
+    requests: AtomicU64,
+}
+
+impl Fetcher {
+    /// A fetcher writing into `store`.
+    pub fn new(store: Arc<Store>, opts: Options) -> Result<Fetcher> {
+        let client = reqwest::Client::builder()
+            .user_agent(opts.user_agent.clone())
+            // Redirects are followed here, hop by hop, so that each hop keeps
+            // its host's spacing.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(opts.connect_timeout.min(opts.timeout))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Client {
+                message: crate::error::chain(&e),
+            })?;
+        Ok(Fetcher {
+            client,
+            in_flight: Semaphore::new(opts.concurrency.max(1)),
+            opts,
+            store,
+            hosts: Mutex::new(HashMap::new()),
+            jitter: Mutex::new(Jitter::new()),
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    /// The store written to.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// HTTP requests made so far.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn host(&self, url: &Url) -> Arc<Host> {
+        let key = host::origin(url);
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(key)
+            .or_insert_with(|| Arc::new(Host::new(self.opts.per_host, self.opts.delay)))
+            .clone()
+    }
+
+    /// Fetches every URL of `urls` (duplicates once) of the given kind, skipping
+    /// those already stored ok unless refreshing. One queue per host, worked
+    /// by `per_host` tasks: hosts proceed in parallel, each at its own pace.
+    pub async fn fetch_all(
+        self: &Arc<Self>,
+        urls: &[String],
+        kind: PageKind,
+        progress: &mut (dyn FnMut(Event<'_>) + Send),
+    ) -> Result<Summary> {
+        let mut seen = HashSet::new();
+        let mut summary = Summary::default();
+        let mut queues: Vec<(String, Vec<String>)> = Vec::new();
+        let mut queue_of: HashMap<String, usize> = HashMap::new();
+        for url in urls {
+            if !seen.insert(url.as_str()) {
+                continue;
+            }
+            summary.urls += 1;
+            let stored = self
+                .store
+                .latest()
+                .get(url)
+                .is_some_and(|r| r.outcome == FetchOutcome::Ok);
+            if stored && !self.opts.refresh {
+                summary.stored_before += 1;
+                continue;
+            }
+            // Unparsable URLs share one queue; get() fails them without a request.
+            let key = Url::parse(url)
+                .map(|u| host::origin(&u))
+                .unwrap_or_default();
+            let i = *queue_of.entry(key.clone()).or_insert_with(|| {
+                queues.push((key, Vec::new()));
+                queues.len() - 1
+            });
+            queues[i].1.push(url.clone());
+        }
+        progress(Event::Start {
+            total: summary.urls,
+            stored: summary.stored_before,
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Result<Record>>();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (_, list) in queues {
+            let list = Arc::new(list);
+            let next = Arc::new(AtomicUsize::new(0));
+            for _ in 0..self.opts.per_host.max(1).min(list.len()) {
+                let (me, list, next, tx) = (self.clone(), list.clone(), next.clone(), tx.clone());
+                tasks.spawn(async move {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(url) = list.get(i) else { return };
+                        let r = me.get(url, kind).await.map(|(rec, _)| rec);
+                        let stop = r.is_err();
+                        if tx.send(r).is_err() || stop {
+                            return;
+                        }
+                    }
+                });
+            }
+        }
+        drop(tx);
+        let mut error = None;
+        while let Some(r) = rx.recv().await {
+            match r {
+                Ok(rec) => {
+                    match rec.outcome {
+                        FetchOutcome::Ok => summary.ok += 1,
+                        FetchOutcome::Robots => summary.robots += 1,
+                        FetchOutcome::Failed => {
+                            let reason = rec.reason.clone().unwrap_or_else(|| "failed".into());
+                            *summary.failed.entry(reason).or_default() += 1;
+                        }
+                    }
+                    progress(Event::Done(&rec));
+                }
+                Err(e) => {
+                    // The store cannot be written: nothing more can be recorded.
+                    error = Some(e);
+                    tasks.abort_all();
+                    break;
+                }
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        summary.requests = self.requests();
+        match error {
+            Some(e) => Err(e),
+            None => Ok(summary),
+        }
+    }
+
+    /// Takes one URL from start to outcome: robots.txt, retries, redirects,
+    /// the body stored, the manifest line appended. Returns the line and the
+    /// body (for callers that read it, such as a crawler). `Err` only when
+    /// the store cannot be written.
+    pub async fn get(&self, url: &str, kind: PageKind) -> Result<(Record, Option<Vec<u8>>)> {
+        let started = Instant::now();
+        let mut rec = Record::new(url, kind);
+        let body = self.run(url, &mut rec).await?;
+        rec.fetched_at = crate::pipeline::rfc3339(SystemTime::now());
+        rec.elapsed_ms = started.elapsed().as_millis() as u64;
+        if rec.outcome != FetchOutcome::Failed {
+            rec.reason = rec.reason.filter(|_| rec.outcome == FetchOutcome::Robots);
+            rec.error = None;
+        }
+        self.store.append(&rec)?;
+        Ok((rec, body))
+    }
+
+    async fn run(&self, url: &str, rec: &mut Record) -> Result<Option<Vec<u8>>> {
+        fn fail(rec: &mut Record, reason: &str, error: String) -> Result<Option<Vec<u8>>> {
+            rec.outcome = FetchOutcome::Failed;
+            rec.reason = Some(reason.to_string());
+            rec.error = Some(error);
+            Ok(None)
+        }
+        let mut current = match Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => u,
+            Ok(u) => {
+                return fail(
+                    rec,
+                    "bad_url",
+                    format!("not an http(s) URL ({} scheme)", u.scheme()),
+                );
+            }
+            Err(e) => return fail(rec, "bad_url", format!("not a URL: {e}")),
+        };
+        let previous = self
+            .store
+            .latest()
+            .get(url)
+            .filter(|r| self.opts.refresh && r.outcome == FetchOutcome::Ok)
+            .cloned();
+        let mut visited: HashSet<String> = HashSet::from([current.to_string()]);
+        loop {
+            rec.final_url = Some(current.to_string());
+            if self.opts.robots {
+                match self.robots_verdict(&current).await {
+                    Verdict::Allowed => {}
+                    Verdict::Disallowed => {
+                        rec.outcome = FetchOutcome::Robots;
+                        rec.reason = Some("disallowed".into());
+                        return Ok(None);
+                    }
+                    Verdict::Unknown(e) => {
+                        return fail(rec, "robots_unreachable", format!("{e}; not fetched blind"));
+                    }
+                }
+            }
+            // Revalidate the page as first asked for, not its redirect targets.
+            let mut conditional = HeaderMap::new();
+            if let Some(prev) = previous.as_ref().filter(|_| rec.redirects.is_empty()) {
+                let mut put = |name, value: &Option<String>| {
+                    if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                        conditional.insert(name, v);
+                    }
+                };
+                put(header::IF_NONE_MATCH, &prev.etag);
+                put(header::IF_MODIFIED_SINCE, &prev.last_modified);
+            }
+            let answer = match self
+                .with_retries(
+                    &current,
+                    &conditional,
+                    Limit::Fail(self.opts.max_bytes),
+                    &mut rec.attempts,
+                )
+                .await
+            {
+                Ok(a) => a,
+                Err((f, note)) => {
+                    let mut msg = f.message(self.opts.timeout);
+                    if let Some(n) = note {
+                        msg = format!("{msg} ({n})");
+                    }
+                    return fail(rec, f.reason(), msg);
+                }
+            };
+            rec.status = Some(answer.status);
+            rec.content_type = answer.content_type.clone();
+            match answer.status {
+                301 | 302 | 303 | 307 | 308 => {
+                    let Some(location) = answer.location else {
+                        return fail(
+                            rec,
+                            "bad_redirect",
+                            format!("HTTP {} without a Location header", answer.status),
+                        );
+                    };
+                    let next = match current.join(&location) {
+                        Ok(u) => u,
+                        Err(e) => {
+                            return fail(
+                                rec,
+                                "bad_redirect",
+                                format!("redirect to an invalid URL {location:?}: {e}"),
+                            );
+                        }
+                    };
+                    if !matches!(next.scheme(), "http" | "https") {
+                        return fail(
+                            rec,
+                            "bad_redirect",
+                            format!("redirect to a {} URL ({next})", next.scheme()),
+                        );
+                    }
+                    if rec.redirects.len() >= MAX_REDIRECTS {
+                        return fail(
+                            rec,
+                            "too_many_redirects",
+                            format!("more than {MAX_REDIRECTS} redirects"),
+                        );
+                    }
+                    if !visited.insert(next.to_string()) {
+                        let mut chain: Vec<&str> = vec![url];
+                        chain.extend(rec.redirects.iter().map(String::as_str));
+                        chain.push(next.as_str());
+                        return fail(
+                            rec,
+                            "redirect_loop",
+                            format!("redirect loop: {}", chain.join(" → ")),
+                        );
+                    }
+                    rec.redirects.push(next.to_string());
+                    current = next;
+                }
+                304 if previous.is_some() && rec.redirects.is_empty() => {
+                    let prev = previous.expect("checked");
+                    rec.outcome = FetchOutcome::Ok;
+                    rec.sha256 = prev.sha256;
+                    rec.body = prev.body;
+                    rec.bytes = prev.bytes;
+                    rec.content_type = prev.content_type;
+                    rec.etag = answer.etag.or(prev.etag);
+                    rec.last_modified = answer.last_modified.or(prev.last_modified);
+                    return Ok(None);
+                }
+                200..=299 => {
+                    let body = answer.body.unwrap_or_default();
+                    let ext = store::body_extension(
+                        answer.content_type.as_deref(),
+                        current.as_str(),
+                        &body,
+                    );
+                    let store = self.store.clone();
+                    let (stored, body) = tokio::task::spawn_blocking(move || {
+                        let r = store.put_body(&body, ext);
+                        (r, body)
+                    })
+                    .await
+                    .map_err(|e| Error::Internal {
+                        message: format!("storing a body: {e}"),
+                    })?;
+                    let (sha, rel) = stored?;
+                    rec.outcome = FetchOutcome::Ok;
+                    rec.sha256 = Some(sha);
+                    rec.body = Some(rel);
+                    rec.bytes = Some(body.len() as u64);
+                    rec.etag = answer.etag;
+                    rec.last_modified = answer.last_modified;
+                    return Ok(Some(body));
+                }
+                s => {
+                    let words = reqwest::StatusCode::from_u16(s)
+                        .ok()
+                        .and_then(|c| c.canonical_reason())
+                        .unwrap_or("");
+                    let mut msg = format!("HTTP {s} {words}").trim_end().to_string();
+                    if retry::retryable_status(s) {
+                        msg.push_str(&format!(" (after {} retries)", self.opts.retries));
+                    }
+                    return fail(rec, &format!("http_{s}"), msg);
+                }
+            }
+        }
+    }
+
+    /// One request, retried as [`retry`] says. On failure, the last failure
+    /// and a note on why retrying stopped early.
+    async fn with_retries(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        limit: Limit,
+        attempts: &mut u32,
+    ) -> std::result::Result<Answer, (Failure, Option<String>)> {
+        let mut retry = 0;
+        loop {
+            *attempts += 1;
+            let result = self.request(url, headers, limit).await;
+            let can_retry = retry < self.opts.retries;
+            retry += 1;
+            match result {
+                Ok(a) if can_retry && retry::retryable_status(a.status) => {
+                    let asked = a
+                        .retry_after
+                        .as_deref()
+                        .and_then(|v| retry::retry_after(v, SystemTime::now()));
+                    match asked {
+                        Some(wait) if wait > self.opts.max_retry_after => return Ok(a),
+                        Some(wait) => {
+                            // The host asked for a pause: no request to it before then.
+                            self.host(url).hold_off(Instant::now() + wait);
+                        }
+                        None => tokio::time::sleep(self.backoff(retry)).await,
+                    }
+                }
+                Ok(a) => return Ok(a),
+                Err(f) if can_retry && f.retryable() => {
+                    tokio::time::sleep(self.backoff(retry)).await;
+                }
+                Err(f) => {
+                    let note = f
+                        .retryable()
+                        .then(|| format!("after {} retries", self.opts.retries));
+                    return Err((f, note));
+                }
+            }
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let unit = self.jitter.lock().unwrap_or_else(|e| e.into_inner()).unit();
+        retry::backoff(self.opts.backoff, retry, unit)
+    }
+
+    /// One request: the host's slot and turn, a place among the requests in
+    /// flight, then the exchange within the timeout.
+    async fn request(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        limit: Limit,
+    ) -> std::result::Result<Answer, Failure> {
+        let host = self.host(url);
+        let _slot = host.turn().await;
+        let _flight = self.in_flight.acquire().await.expect("never closed");
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        match tokio::time::timeout(self.opts.timeout, self.exchange(url, headers, limit)).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure::Timeout),
+        }
+    }
+
+    async fn exchange(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        limit: Limit,
+    ) -> std::result::Result<Answer, Failure> {
+        let mut resp = self
+            .client
+            .get(url.clone())
+            .headers(headers.clone())
+            .send()
+            .await
+            .map_err(classify)?;
+        let h = resp.headers();
+        let get = |name: header::HeaderName| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_string())
+        };
+        let mut answer = Answer {
+            status: resp.status().as_u16(),
+            content_type: get(header::CONTENT_TYPE),
+            etag: get(header::ETAG),
+            last_modified: get(header::LAST_MODIFIED),
+            location: get(header::LOCATION),
+            retry_after: get(header::RETRY_AFTER),
+            body: None,
+        };
+        if !(200..300).contains(&answer.status) {
+            return Ok(answer);
+        }
+        if let (Limit::Fail(max), Some(len)) = (limit, resp.content_length())
+            && len > max
+        {
+            return Err(Failure::TooLarge(max));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            match limit {
+                Limit::Fail(max) if (body.len() + chunk.len()) as u64 > max => {
+                    return Err(Failure::TooLarge(max));
+                }
+                Limit::Truncate(max) if body.len() + chunk.len() >= max => {
+                    body.extend_from_slice(&chunk[..max - body.len()]);
+                    break;
+                }
+                _ => body.extend_from_slice(&chunk),
+            }
+        }
+        answer.body = Some(body);
+        Ok(answer)
+    }
+
+    async fn robots_verdict(&self, url: &Url) -> Verdict {
+        let host = self.host(url);
+        let rules = host.robots.get_or_init(|| self.load_robots(url)).await;
+        rules.verdict(url.as_str())
+    }
+
+    /// Fetches and parses the robots.txt of `url`'s host (following up to
+    /// five redirects, as RFC 9309 asks), and applies its Crawl-delay.
+    async fn load_robots(&self, url: &Url) -> Rules {
+        let token = robots::product_token(&self.opts.user_agent).to_string();
+        let Ok(mut at) = url.join("/robots.txt") else {
+            return Rules::AllowAll;
+        };
+        let mut attempts = 0;
+        for _hop in 0..=5 {
+            let answer = match self
+                .with_retries(
+                    &at,
+                    &HeaderMap::new(),
+                    Limit::Truncate(robots::MAX_ROBOTS_BYTES),
+                    &mut attempts,
+                )
+                .await
+            {
+                Ok(a) => a,
+                Err((f, _)) => {
+                    return Rules::Unreachable(format!(
+                        "robots.txt: {}",
+                        f.message(self.opts.timeout)
+                    ));
+                }
+            };
+            if (300..400).contains(&answer.status)
+                && let Some(next) = answer.location.as_deref().and_then(|l| at.join(l).ok())
+            {
+                at = next;
+                continue;
+            }
+            let rules =
+                Rules::from_answer(&token, answer.status, answer.body.as_deref().unwrap_or(&[]));
+            if let Some(d) = rules.crawl_delay() {
+                self.host(url).slow_down(d);
+            }
+            return rules;
+        }
+        // Too many redirects: RFC 9309 treats robots.txt as unavailable (4xx).
+        Rules::AllowAll
+    }
+}
+
+/// A duration as the CLI writes it (`300ms`, `2s`, `1.5m`).
+pub fn show(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms.is_multiple_of(1000) && ms < 60_000 {
+        format!("{}s", ms / 1000)
+    } else if ms < 60_000 {
+        format!("{:.1}s", d.as_secs_f64())
+    } else {
+        format!("{:.1}m", d.as_secs_f64() / 60.0)
+    }
+}
+
+/// Parses a DURATION flag: a number with `ms`, `s`, `m` or `h` (`300ms`,
+/// `2s`, `1.5m`); a bare number is seconds.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration (examples: 300ms, 2s, 1m)"))?;
+    let secs = match unit.trim() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "{text:?}: unknown unit {other:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("{text:?} is out of range"))
+}
+
+/// Sorts a transport error into a [`Failure`].
+fn classify(e: reqwest::Error) -> Failure {
+    let msg = crate::error::chain(&e);
+    if e.is_timeout() {
+        Failure::Timeout
+    } else if e.is_connect() {
+        Failure::Connect(msg)
+    } else if e.is_decode() {
+        Failure::Decode(msg)
+    } else {
+        Failure::Reset(msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("2 parsecs").is_err());
+        assert!(parse_duration("").is_err());
+        assert_eq!(show(Duration::from_millis(50)), "50ms");
+        assert_eq!(show(Duration::from_secs(30)), "30s");
+    }
+}
