@@ -23,11 +23,7 @@ const DELAY: Duration = Duration::from_millis(50);
 const SLACK: Duration = Duration::from_millis(10);
 
 /// The tests of this file run one at a time: they measure time.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn page(host: &str, path: &str) -> Vec<u8> {
     format!(
@@ -168,7 +164,7 @@ fn flaky_hosts() -> Hosts {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flaky_hosts_end_stored_or_explained_politely_and_resumably() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let h = flaky_hosts();
     let mut urls = Vec::new();
     for (s, extra) in [
@@ -345,7 +341,7 @@ async fn flaky_hosts_end_stored_or_explained_politely_and_resumably() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_revalidates_with_etag_and_last_modified() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let s = Server::start("127.0.0.6", |path, _nth, headers| match path {
         "/robots.txt" => Reply::status(404),
         "/etag.html" if headers.get("if-none-match").map(String::as_str) == Some("\"v1\"") => {
@@ -412,7 +408,7 @@ async fn refresh_revalidates_with_etag_and_last_modified() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_delay_longer_than_delay_is_obeyed_and_ignore_robots_skips_it() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let s = Server::start("127.0.0.7", |path, _nth, _| match path {
         "/robots.txt" => Reply::with(
             200,
@@ -449,7 +445,7 @@ async fn crawl_delay_longer_than_delay_is_obeyed_and_ignore_robots_skips_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_urls_and_dead_hosts_are_failures_not_errors() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     // A port nobody listens on.
     let dead = std::net::TcpListener::bind("127.0.0.8:0").unwrap();
     let addr = dead.local_addr().unwrap();
