@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::error::{self, Error, Result, Stage};
 use crate::extract::{self, Document, Kind};
+use crate::fetch::store::{self, FetchOutcome, PageKind};
 use crate::model::SCHEMA_VERSION;
 use crate::sink::{self, Outcome, Sink};
 
@@ -73,6 +74,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         match fs::metadata(path) {
+            Ok(m) if m.is_dir() && store::is_store(path) => add_store(&mut found, path),
             Ok(m) if m.is_dir() => {
                 let mut files = Vec::new();
                 let mut dirs = vec![path.clone()];
@@ -134,6 +136,86 @@ fn add_file(found: &mut Discovered, path: PathBuf) {
             path: path.display().to_string(),
             reason: "not an accepted input (.html .htm .shtml .xhtml .txt)".to_string(),
         }),
+    }
+}
+
+/// The pages of a page store (see [`store`]): the latest state of every URL,
+/// sorted by URL. Stored report pages are inputs, with the stored
+/// Content-Type as their header label and their URL; everything else is
+/// listed as skipped, with the reason.
+fn add_store(found: &mut Discovered, dir: &Path) {
+    let (records, warnings) = match store::read_latest(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            found.missing.push((dir.display().to_string(), e));
+            return;
+        }
+    };
+    for w in warnings {
+        found.skipped.push(Skipped {
+            path: dir.join(store::MANIFEST).display().to_string(),
+            reason: w,
+        });
+    }
+    for r in records {
+        let skip = |found: &mut Discovered, reason: String| {
+            found.skipped.push(Skipped {
+                path: r.url.clone(),
+                reason,
+            })
+        };
+        match (r.outcome, r.kind, &r.body) {
+            (FetchOutcome::Ok, PageKind::Report, Some(body)) => {
+                let path = dir.join(body);
+                match Kind::of_path(&path) {
+                    Some(kind) if path.is_file() => found.inputs.push(Input {
+                        path,
+                        kind,
+                        content_type: r.content_type.clone(),
+                        url: Some(r.url.clone()),
+                    }),
+                    Some(_) => found.missing.push((
+                        path.display().to_string(),
+                        Error::Read {
+                            path: path.clone(),
+                            source: std::io::Error::new(
+                                std::io::ErrorKind::NotFound,
+                                format!("the store lists it for {} but it is missing", r.url),
+                            ),
+                        },
+                    )),
+                    None => skip(
+                        found,
+                        format!("stored body {body} is not a page or text (not extracted yet)"),
+                    ),
+                }
+            }
+            (FetchOutcome::Ok, PageKind::Report, None) => {
+                skip(found, "store line without a body path".to_string())
+            }
+            (FetchOutcome::Ok, kind, _) => skip(
+                found,
+                format!(
+                    "a {} page, not a report",
+                    serde_json::to_string(&kind)
+                        .unwrap_or_default()
+                        .trim_matches('"')
+                ),
+            ),
+            (FetchOutcome::Robots, ..) => {
+                skip(found, "disallowed by robots.txt; not fetched".to_string())
+            }
+            (FetchOutcome::Failed, ..) => skip(
+                found,
+                format!(
+                    "not fetched ({})",
+                    r.error
+                        .as_deref()
+                        .or(r.reason.as_deref())
+                        .unwrap_or("failed")
+                ),
+            ),
+        }
     }
 }
 

@@ -66,9 +66,14 @@ impl Host {
         }
     }
 
-    /// Waits for a free slot, then for this request's turn. The slot is held
-    /// until the returned permit is dropped (when the answer is read).
-    pub async fn turn(&self) -> SemaphorePermit<'_> {
+    /// Waits for a free slot, then for this request's turn, then for a place
+    /// among all requests in flight (`in_flight`). The slot and the place are
+    /// held until the returned permits are dropped (when the answer is read);
+    /// the instant is the start this turn was given.
+    pub async fn turn<'a>(
+        &'a self,
+        in_flight: &'a Semaphore,
+    ) -> (SemaphorePermit<'a>, SemaphorePermit<'a>, Instant) {
         let permit = self
             .slots
             .acquire()
@@ -76,7 +81,8 @@ impl Host {
             .expect("host semaphore is never closed");
         let at = self.book();
         tokio::time::sleep_until(at).await;
-        loop {
+        let place = in_flight.acquire().await.expect("never closed");
+        let start = loop {
             let remaining = {
                 let mut s = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
                 let now = Instant::now();
@@ -84,7 +90,7 @@ impl Host {
                     Some(earliest) if now < earliest => earliest - now,
                     _ => {
                         s.last = Some(now);
-                        break;
+                        break now;
                     }
                 }
             };
@@ -93,8 +99,8 @@ impl Host {
             } else {
                 tokio::task::yield_now().await;
             }
-        }
-        permit
+        };
+        (permit, place, start)
     }
 
     /// Books the next start: the planned one, or now if that has passed.
@@ -137,14 +143,17 @@ impl Host {
 mod tests {
     use super::*;
 
+    static FLIGHT: Semaphore = Semaphore::const_new(100);
+
     #[tokio::test(start_paused = true)]
     async fn turns_are_spaced_from_the_planned_start() {
         let host = Host::new(1, Duration::from_millis(50));
         let t0 = Instant::now();
         let mut starts = Vec::new();
         for _ in 0..5 {
-            let p = host.turn().await;
-            starts.push(Instant::now() - t0);
+            let (p, _, at) = host.turn(&FLIGHT).await;
+            assert_eq!(at, Instant::now());
+            starts.push(at - t0);
             // A request that takes 20 ms: the next start is still 50 ms after this one.
             tokio::time::sleep(Duration::from_millis(20)).await;
             drop(p);
@@ -157,26 +166,26 @@ mod tests {
     async fn an_idle_host_starts_at_once_and_retry_after_holds_it_off() {
         let host = Host::new(1, Duration::from_millis(50));
         let t0 = Instant::now();
-        drop(host.turn().await);
+        drop(host.turn(&FLIGHT).await);
         tokio::time::sleep(Duration::from_millis(500)).await;
-        drop(host.turn().await);
+        drop(host.turn(&FLIGHT).await);
         assert_eq!((Instant::now() - t0).as_millis(), 500);
         host.hold_off(Instant::now() + Duration::from_secs(2));
-        drop(host.turn().await);
+        drop(host.turn(&FLIGHT).await);
         assert_eq!((Instant::now() - t0).as_millis(), 2500);
         host.slow_down(Duration::from_secs(1));
-        drop(host.turn().await);
+        drop(host.turn(&FLIGHT).await);
         assert_eq!((Instant::now() - t0).as_millis(), 3500);
     }
 
     #[tokio::test(start_paused = true)]
     async fn slots_bound_requests_in_flight() {
         let host = std::sync::Arc::new(Host::new(2, Duration::ZERO));
-        let a = host.turn().await;
-        let _b = host.turn().await;
+        let a = host.turn(&FLIGHT).await;
+        let _b = host.turn(&FLIGHT).await;
         let h = host.clone();
         let third = tokio::spawn(async move {
-            let _c = h.turn().await;
+            let _c = h.turn(&FLIGHT).await;
             Instant::now()
         });
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -163,6 +163,19 @@ pub struct Fetcher {
     in_flight: Semaphore,
     jitter: Mutex<Jitter>,
     requests: AtomicU64,
+    log: Option<Mutex<Vec<RequestStart>>>,
+}
+
+/// When a request started, by the fetcher's own clock (see
+/// [`Fetcher::with_request_log`]).
+#[derive(Debug, Clone)]
+pub struct RequestStart {
+    /// The host's politeness key (scheme, host, port).
+    pub origin: String,
+    /// The URL requested.
+    pub url: String,
+    /// The moment the request was started.
+    pub at: Instant,
 }
 
 impl Fetcher {
@@ -187,7 +200,26 @@ impl Fetcher {
             hosts: Mutex::new(HashMap::new()),
             jitter: Mutex::new(Jitter::new()),
             requests: AtomicU64::new(0),
+            log: None,
         })
+    }
+
+    /// Keeps a log of every request's start (for diagnostics and tests of
+    /// politeness: servers see requests a little late, by a varying lag).
+    pub fn with_request_log(mut self) -> Fetcher {
+        self.log = Some(Mutex::new(Vec::new()));
+        self
+    }
+
+    /// The request log, in order of start (empty unless enabled).
+    pub fn request_log(&self) -> Vec<RequestStart> {
+        let mut log = self
+            .log
+            .as_ref()
+            .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default();
+        log.sort_by_key(|r| r.at);
+        log
     }
 
     /// The store written to.
@@ -211,7 +243,8 @@ impl Fetcher {
 
     /// Fetches every URL of `urls` (duplicates once) of the given kind, skipping
     /// those already stored ok unless refreshing. One queue per host, worked
-    /// by `per_host` tasks: hosts proceed in parallel, each at its own pace.
+    /// by `per_host + 1` tasks (the host's slots still bound its requests in
+    /// flight): hosts proceed in parallel, each at its own pace.
     pub async fn fetch_all(
         self: &Arc<Self>,
         urls: &[String],
@@ -255,7 +288,9 @@ impl Fetcher {
         for (_, list) in queues {
             let list = Arc::new(list);
             let next = Arc::new(AtomicUsize::new(0));
-            for _ in 0..self.opts.per_host.max(1).min(list.len()) {
+            // One worker more than the host's slots: while one stores a body
+            // (and waits on the disk), the next request can already go out.
+            for _ in 0..(self.opts.per_host.max(1) + 1).min(list.len()) {
                 let (me, list, next, tx) = (self.clone(), list.clone(), next.clone(), tx.clone());
                 tasks.spawn(async move {
                     loop {
@@ -545,9 +580,17 @@ impl Fetcher {
         limit: Limit,
     ) -> std::result::Result<Answer, Failure> {
         let host = self.host(url);
-        let _slot = host.turn().await;
-        let _flight = self.in_flight.acquire().await.expect("never closed");
+        let (_slot, _place, at) = host.turn(&self.in_flight).await;
         self.requests.fetch_add(1, Ordering::Relaxed);
+        if let Some(log) = &self.log {
+            log.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(RequestStart {
+                    origin: host::origin(url),
+                    url: url.to_string(),
+                    at,
+                });
+        }
         match tokio::time::timeout(self.opts.timeout, self.exchange(url, headers, limit)).await {
             Ok(r) => r,
             Err(_) => Err(Failure::Timeout),

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Some(Command::Extract(args)) => cmd::extract::run(args, cli.quiet),
+        Some(Command::Fetch(args)) => cmd::fetch::run(args, cli.quiet),
         None => default_job(cli.quiet),
     }
 }
