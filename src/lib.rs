@@ -9,7 +9,8 @@
 //! * [`check`]: blank inference and the tables' consistency checks;
 //! * [`sink`]: the output files;
 //! * [`pipeline`]: discovery, parallel extraction in input order, the manifest;
-//! * [`fetch`]: polite, resumable downloads into a page store that `extract` reads.
+//! * [`fetch`]: polite, resumable downloads into a page store that `extract` reads;
+//! * [`crawl`]: from a portal's listing pages to every report and attachment, through the fetcher.
 //!
 //! ```
 //! use nianbao::extract::{extract, Document, Kind};
@@ -24,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod crawl;
 pub mod decode;
 pub mod error;
 pub mod extract;

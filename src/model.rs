@@ -88,6 +88,21 @@ pub struct SourceInfo {
     pub encoding: String,
     /// How that encoding was chosen.
     pub encoding_from: EncodingFrom,
+    /// Files linked from the report page and stored by a crawl (PDF, Word,
+    /// Excel, WPS), not extracted yet; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A stored file attached to a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Attachment {
+    /// Its URL, absolute.
+    pub url: String,
+    /// Its stored body (the store directory joined with the body path).
+    pub path: String,
+    /// The `Content-Type` it was served with.
+    pub content_type: Option<String>,
 }
 
 /// How the input's encoding was decided.

@@ -14,6 +14,7 @@
 //! `failures.jsonl`, and every input ends up in `manifest.json` with its
 //! outcome.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ use serde::Serialize;
 use crate::error::{self, Error, Result, Stage};
 use crate::extract::{self, Document, Kind};
 use crate::fetch::store::{self, FetchOutcome, PageKind};
-use crate::model::SCHEMA_VERSION;
+use crate::model::{Attachment, SCHEMA_VERSION};
 use crate::sink::{self, Outcome, Sink};
 
 /// Inputs larger than this fail with [`Error::TooLarge`] (default 256 MiB).
@@ -46,6 +47,8 @@ pub struct Input {
     pub content_type: Option<String>,
     /// Source URL, from a `meta.json` beside the file.
     pub url: Option<String>,
+    /// Files a crawl stored as attachments of this page.
+    pub attachments: Vec<Attachment>,
 }
 
 /// An input that was not processed, and why.
@@ -130,6 +133,7 @@ fn add_file(found: &mut Discovered, path: PathBuf) {
                 kind,
                 content_type,
                 url,
+                attachments: Vec::new(),
             });
         }
         None => found.skipped.push(Skipped {
@@ -157,7 +161,19 @@ fn add_store(found: &mut Discovered, dir: &Path) {
             reason: w,
         });
     }
-    for r in records {
+    let mut attachments: HashMap<&str, Vec<Attachment>> = HashMap::new();
+    for r in &records {
+        if let (FetchOutcome::Ok, PageKind::Attachment, Some(body), Some(referrer)) =
+            (r.outcome, r.kind, &r.body, &r.referrer)
+        {
+            attachments.entry(referrer).or_default().push(Attachment {
+                url: r.url.clone(),
+                path: dir.join(body).display().to_string(),
+                content_type: r.content_type.clone(),
+            });
+        }
+    }
+    for r in &records {
         let skip = |found: &mut Discovered, reason: String| {
             found.skipped.push(Skipped {
                 path: r.url.clone(),
@@ -173,6 +189,7 @@ fn add_store(found: &mut Discovered, dir: &Path) {
                         kind,
                         content_type: r.content_type.clone(),
                         url: Some(r.url.clone()),
+                        attachments: attachments.remove(r.url.as_str()).unwrap_or_default(),
                     }),
                     Some(_) => found.missing.push((
                         path.display().to_string(),
@@ -193,13 +210,14 @@ fn add_store(found: &mut Discovered, dir: &Path) {
             (FetchOutcome::Ok, PageKind::Report, None) => {
                 skip(found, "store line without a body path".to_string())
             }
-            (FetchOutcome::Ok, kind, _) => skip(
+            (FetchOutcome::Ok, PageKind::Listing, _) => {
+                skip(found, "a listing page, not a report".to_string())
+            }
+            (FetchOutcome::Ok, PageKind::Attachment, _) => skip(
                 found,
                 format!(
-                    "a {} page, not a report",
-                    serde_json::to_string(&kind)
-                        .unwrap_or_default()
-                        .trim_matches('"')
+                    "an attachment of {} (not extracted yet)",
+                    r.referrer.as_deref().unwrap_or("a report")
                 ),
             ),
             (FetchOutcome::Robots, ..) => {
@@ -632,7 +650,10 @@ pub fn process(input: &Input, max_bytes: u64) -> Outcome {
         },
     ));
     match result {
-        Ok(Ok(x)) => Outcome::Extracted(Box::new(x)),
+        Ok(Ok(mut x)) => {
+            x.report.source.attachments = input.attachments.clone();
+            Outcome::Extracted(Box::new(x))
+        }
         Ok(Err(error)) => Outcome::Failed { input: path, error },
         Err(panic) => {
             let message = panic

@@ -112,6 +112,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
             bytes: doc.bytes.len() as u64,
             encoding: decoded.encoding.name().to_string(),
             encoding_from: decoded.from,
+            attachments: Vec::new(),
         },
         title: meta.title,
         agency: meta.agency,

@@ -130,6 +130,18 @@ impl Summary {
     pub fn failed_total(&self) -> usize {
         self.failed.values().sum()
     }
+
+    /// Counts one URL's outcome in this run.
+    pub fn count(&mut self, rec: &Record) {
+        match rec.outcome {
+            FetchOutcome::Ok => self.ok += 1,
+            FetchOutcome::Robots => self.robots += 1,
+            FetchOutcome::Failed => {
+                let reason = rec.reason.clone().unwrap_or_else(|| "failed".into());
+                *self.failed.entry(reason).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// An answer to one request.
@@ -222,6 +234,11 @@ impl Fetcher {
         log
     }
 
+    /// The options it runs with.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
     /// The store written to.
     pub fn store(&self) -> &Arc<Store> {
         &self.store
@@ -310,14 +327,7 @@ impl Fetcher {
         while let Some(r) = rx.recv().await {
             match r {
                 Ok(rec) => {
-                    match rec.outcome {
-                        FetchOutcome::Ok => summary.ok += 1,
-                        FetchOutcome::Robots => summary.robots += 1,
-                        FetchOutcome::Failed => {
-                            let reason = rec.reason.clone().unwrap_or_else(|| "failed".into());
-                            *summary.failed.entry(reason).or_default() += 1;
-                        }
-                    }
+                    summary.count(&rec);
                     progress(Event::Done(&rec));
                 }
                 Err(e) => {
@@ -341,9 +351,15 @@ impl Fetcher {
     /// body (for callers that read it, such as a crawler). `Err` only when
     /// the store cannot be written.
     pub async fn get(&self, url: &str, kind: PageKind) -> Result<(Record, Option<Vec<u8>>)> {
+        self.get_record(Record::new(url, kind)).await
+    }
+
+    /// [`Fetcher::get`] for a record that already says more (a crawl's
+    /// `referrer` and `link_title`).
+    pub async fn get_record(&self, mut rec: Record) -> Result<(Record, Option<Vec<u8>>)> {
         let started = Instant::now();
-        let mut rec = Record::new(url, kind);
-        let body = self.run(url, &mut rec).await?;
+        let url = rec.url.clone();
+        let body = self.run(&url, &mut rec).await?;
         rec.fetched_at = crate::pipeline::rfc3339(SystemTime::now());
         rec.elapsed_ms = started.elapsed().as_millis() as u64;
         if rec.outcome != FetchOutcome::Failed {

@@ -109,6 +109,14 @@ pub struct Record {
     /// The error in words; null unless failed.
     #[serde(default)]
     pub error: Option<String>,
+    /// For crawled pages: the page whose link led here (the listing of a
+    /// report, the report of an attachment); null for URLs given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    /// For crawled pages: the title of the link that led here (its `title`
+    /// attribute when the text was cut short).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_title: Option<String>,
 }
 
 impl Record {
@@ -132,6 +140,8 @@ impl Record {
             redirects: Vec::new(),
             reason: None,
             error: None,
+            referrer: None,
+            link_title: None,
         }
     }
 }

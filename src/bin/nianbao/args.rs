@@ -69,12 +69,40 @@ pub enum Command {
     ///   nianbao fetch http://www.example.gov.cn/zwgk/ndbg/2023.html --store store --delay 2s
     #[command(after_long_help = FETCH_EXIT_CODES)]
     Fetch(FetchArgs),
+
+    /// Find every annual report on a portal and store it, with its attachments.
+    ///
+    /// Starts at listing pages (a portal's 政府信息公开年报 column), follows
+    /// their paging (下一页, 尾页, numbered pages, ?pageNum=2-style query
+    /// strings, TRS createPageHTML script paging) and the links whose title
+    /// (the anchor text, or its title attribute when the text is cut short
+    /// with …) is a report's; notices about reports (关于做好…年度报告编制工作的
+    /// 通知, 工作要点, 解读) are left out. From each report it stores the linked
+    /// .pdf .doc .docx .xls .xlsx .wps files as attachments. Everything fetch
+    /// promises holds: politeness, retries, robots.txt, the store, resuming
+    /// (stored pages are read back, not requested). Each page's kind (listing,
+    /// report, attachment) and the page that linked to it go into the store's
+    /// manifest; `nianbao extract DIR` takes the reports.
+    ///
+    /// Examples:
+    ///   nianbao crawl http://www.example.gov.cn/zwgk/ndbg/ --store store
+    ///   nianbao crawl http://a.gov.cn/col/col123/ http://b.gov.cn/ndbg/index.html --store store --delay 2s
+    #[command(after_long_help = FETCH_EXIT_CODES)]
+    Crawl(CrawlArgs),
+
+    /// Crawl and/or fetch, then extract, as a TOML configuration says.
+    ///
+    /// Without --config it runs the bundled default: extract fixtures/pages
+    /// into output/ (what `nianbao` with no command does). See README.md for
+    /// a configuration example.
+    #[command(after_long_help = EXIT_CODES)]
+    Run(RunArgs),
 }
 
 /// Exit codes of `fetch`, shown under its --help.
 pub const FETCH_EXIT_CODES: &str = "\
 Exit codes:
-  0  every URL is stored (or disallowed by robots.txt)
+  0  every URL (page) is stored or disallowed by robots.txt
   1  the run finished, but at least one URL failed (see the store's manifest.jsonl)
   2  usage, configuration or fatal I/O error (the store cannot be written)";
 
@@ -93,6 +121,54 @@ pub struct FetchArgs {
     #[arg(long, value_name = "DIR")]
     pub store: PathBuf,
 
+    #[command(flatten)]
+    pub polite: Politeness,
+}
+
+/// Flags of `crawl`.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Listing pages to start from (a portal's 年度报告 column).
+    #[arg(required = true, value_name = "START_URL")]
+    pub starts: Vec<String>,
+
+    /// The page store directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+
+    /// Report titles: a regex over link titles (full-width forms and
+    /// traditional characters folded first). Default: the
+    /// 政府信息公开…年度报告 / 年报 family. Notices about reports are left out
+    /// either way.
+    #[arg(long = "match", value_name = "REGEX", value_parser = regex)]
+    pub pattern: Option<regex::Regex>,
+
+    /// Pages taken at most (listings, reports and attachments, stored
+    /// before or fetched now).
+    #[arg(long, value_name = "N", default_value_t = nianbao::crawl::DEFAULT_MAX_PAGES)]
+    pub max_pages: usize,
+
+    /// Follow listings and reports onto other hosts (by default only the
+    /// start URL's host; attachments are taken from any host).
+    #[arg(long)]
+    pub all_hosts: bool,
+
+    #[command(flatten)]
+    pub polite: Politeness,
+}
+
+/// Flags of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The TOML configuration (see README.md). Without one, the bundled
+    /// default runs: extract fixtures/pages into output/.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The politeness flags of `fetch` and `crawl`.
+#[derive(Debug, Args)]
+pub struct Politeness {
     /// Time between the starts of consecutive requests to one host
     /// (300ms, 2s, 1m).
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
@@ -135,6 +211,29 @@ pub struct FetchArgs {
     /// Wait before the first retry; doubled for each further one, with jitter.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
     pub backoff: Duration,
+}
+
+impl Politeness {
+    /// The fetcher options these flags give.
+    pub fn options(&self) -> nianbao::fetch::Options {
+        nianbao::fetch::Options {
+            delay: self.delay,
+            per_host: self.per_host as usize,
+            concurrency: self.concurrency as usize,
+            retries: self.retries,
+            timeout: self.timeout,
+            max_bytes: self.max_bytes,
+            user_agent: self.user_agent.clone(),
+            robots: !self.ignore_robots,
+            refresh: self.refresh,
+            backoff: self.backoff,
+            ..nianbao::fetch::Options::default()
+        }
+    }
+}
+
+fn regex(s: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(s).map_err(|e| e.to_string())
 }
 
 fn duration(s: &str) -> Result<Duration, String> {

@@ -10,7 +10,6 @@ mod cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -39,27 +38,9 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Some(Command::Extract(args)) => cmd::extract::run(args, cli.quiet),
         Some(Command::Fetch(args)) => cmd::fetch::run(args, cli.quiet),
-        None => default_job(cli.quiet),
+        Some(Command::Crawl(args)) => cmd::crawl::run(args, cli.quiet),
+        Some(Command::Run(args)) => cmd::run::run(args, cli.quiet),
+        // The bundled default: extract fixtures/pages into output/.
+        None => cmd::run::run(&args::RunArgs { config: None }, cli.quiet),
     }
-}
-
-/// The bundled default: extract fixtures/pages into output/.
-fn default_job(quiet: bool) -> anyhow::Result<u8> {
-    let input = PathBuf::from("fixtures/pages");
-    anyhow::ensure!(
-        input.is_dir(),
-        "the default job reads {} (run it from the project root, or use `nianbao extract`)",
-        input.display()
-    );
-    let opts = nianbao::pipeline::Options {
-        out: PathBuf::from("output"),
-        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        formats: nianbao::pipeline::Formats {
-            jsonl: true,
-            csv: true,
-        },
-        texts: false,
-        max_bytes: nianbao::pipeline::DEFAULT_MAX_BYTES,
-    };
-    cmd::extract::extract(&[input], &opts, quiet)
 }

@@ -1,58 +1,75 @@
 //! `nianbao fetch`: URLs → page store, with a progress bar and a summary.
+//! Also the pieces `crawl` and `run` share: the store and fetcher, the
+//! runtime, the progress bar.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::fetch::store::{FetchOutcome, PageKind, Store};
+use nianbao::fetch::store::{FetchOutcome, PageKind, Record, Store};
 use nianbao::fetch::{Event, Fetcher, Options, Summary};
 
 use crate::args::FetchArgs;
 
 /// Runs a fetch; returns the exit code (0 all stored, 1 some URL failed).
 pub fn run(args: &FetchArgs, quiet: bool) -> anyhow::Result<u8> {
-    let mut urls = args.urls.clone();
-    if let Some(file) = &args.urls_file {
+    let files: Vec<PathBuf> = args.urls_file.iter().cloned().collect();
+    let urls = read_urls(&args.urls, &files)?;
+    if urls.is_empty() {
+        bail!("no URLs: give them as arguments or with --urls FILE");
+    }
+    let fetcher = open(&args.store, args.polite.options(), quiet)?;
+    let runtime = runtime()?;
+    let started = Instant::now();
+    let summary = fetch(&runtime, &fetcher, &urls, quiet)?;
+    if !quiet {
+        print_summary(&summary, started.elapsed().as_secs_f64(), &args.store);
+    }
+    Ok(if summary.failed_total() > 0 { 1 } else { 0 })
+}
+
+/// `urls` and the URLs listed in `files` (one per line; blank lines and
+/// lines starting with # ignored).
+pub fn read_urls(urls: &[String], files: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+    let mut all = urls.to_vec();
+    for file in files {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("reading URLs from {}", file.display()))?;
-        urls.extend(
+        all.extend(
             text.lines()
                 .map(str::trim)
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 .map(String::from),
         );
     }
-    if urls.is_empty() {
-        bail!("no URLs: give them as arguments or with --urls FILE");
-    }
-    let opts = Options {
-        delay: args.delay,
-        per_host: args.per_host as usize,
-        concurrency: args.concurrency as usize,
-        retries: args.retries,
-        timeout: args.timeout,
-        max_bytes: args.max_bytes,
-        user_agent: args.user_agent.clone(),
-        robots: !args.ignore_robots,
-        refresh: args.refresh,
-        backoff: args.backoff,
-        ..Options::default()
-    };
-    let store = Store::open(&args.store)
-        .with_context(|| format!("opening the page store {}", args.store.display()))?;
+    Ok(all)
+}
+
+/// Opens the store (warning about unreadable manifest lines) and a fetcher on it.
+pub fn open(store: &Path, opts: Options, quiet: bool) -> anyhow::Result<Arc<Fetcher>> {
+    let opened = Store::open(store)
+        .with_context(|| format!("opening the page store {}", store.display()))?;
     if !quiet {
-        for w in store.warnings() {
+        for w in opened.warnings() {
             eprintln!("nianbao: {w}");
         }
     }
-    let fetcher = Arc::new(Fetcher::new(Arc::new(store), opts)?);
-    // One runtime for every host: tasks, not threads.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    Ok(Arc::new(Fetcher::new(Arc::new(opened), opts)?))
+}
+
+/// One runtime for every host: tasks, not threads.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("starting the async runtime")?;
+        .context("starting the async runtime")
+}
+
+/// A progress bar on a terminal's stderr; hidden otherwise or when quiet.
+pub fn bar(quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(
         None,
         if !quiet && std::io::stderr().is_terminal() {
@@ -65,7 +82,30 @@ pub fn run(args: &FetchArgs, quiet: bool) -> anyhow::Result<u8> {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
             .expect("valid template"),
     );
-    let started = Instant::now();
+    bar
+}
+
+/// Prints a failed URL above the bar.
+pub fn report_failure(bar: &ProgressBar, rec: &Record, quiet: bool) {
+    if rec.outcome == FetchOutcome::Failed && !quiet {
+        bar.suspend(|| {
+            eprintln!(
+                "nianbao: {}: {}",
+                rec.url,
+                rec.error.as_deref().unwrap_or("failed")
+            )
+        });
+    }
+}
+
+/// Fetches `urls` as reports, with a progress bar.
+pub fn fetch(
+    runtime: &tokio::runtime::Runtime,
+    fetcher: &Arc<Fetcher>,
+    urls: &[String],
+    quiet: bool,
+) -> anyhow::Result<Summary> {
+    let bar = bar(quiet);
     let mut on_event = |e: Event<'_>| match e {
         Event::Start { total, stored } => {
             bar.set_length(total as u64);
@@ -76,34 +116,29 @@ pub fn run(args: &FetchArgs, quiet: bool) -> anyhow::Result<u8> {
         }
         Event::Done(rec) => {
             bar.inc(1);
-            if rec.outcome == FetchOutcome::Failed && !quiet {
-                bar.suspend(|| {
-                    eprintln!(
-                        "nianbao: {}: {}",
-                        rec.url,
-                        rec.error.as_deref().unwrap_or("failed")
-                    )
-                });
-            }
+            report_failure(&bar, rec, quiet);
         }
     };
     let summary = runtime
-        .block_on(fetcher.fetch_all(&urls, PageKind::Report, &mut on_event))
-        .with_context(|| format!("writing the page store {}", args.store.display()))?;
+        .block_on(fetcher.fetch_all(urls, PageKind::Report, &mut on_event))
+        .with_context(|| format!("writing the page store {}", fetcher.store().dir().display()))?;
     bar.finish_and_clear();
-    if !quiet {
-        print_summary(&summary, started.elapsed().as_secs_f64(), args);
-    }
-    Ok(if summary.failed_total() > 0 { 1 } else { 0 })
+    Ok(summary)
 }
 
-fn print_summary(s: &Summary, secs: f64, args: &FetchArgs) {
+/// The summary of a fetch.
+pub fn print_summary(s: &Summary, secs: f64, store: &Path) {
     println!(
         "nianbao fetch: {} URLs in {secs:.1}s, {} requests, store {}",
         s.urls,
         s.requests,
-        args.store.display()
+        store.display()
     );
+    print_outcomes(s);
+}
+
+/// The outcome lines of a fetch or crawl summary.
+pub fn print_outcomes(s: &Summary) {
     println!("  stored      {:>6}", s.ok);
     println!(
         "  already     {:>6}   (stored by an earlier run; not requested)",

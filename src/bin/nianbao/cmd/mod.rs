@@ -1,4 +1,6 @@
 //! One file per subcommand; each is a short wiring function.
 
+pub mod crawl;
 pub mod extract;
 pub mod fetch;
+pub mod run;

@@ -1,0 +1,396 @@
+//! Crawling a portal's 年度报告 column: from listing pages to every report
+//! and every file attached to a report, into the page store.
+//!
+//! A crawl starts at listing pages, follows their paging ([`links`]: 下一页,
+//! numbered pages, page-number query parameters, TRS `createPageHTML`
+//! script paging) and the links whose title is a report's, and from each
+//! report the links to attached files. Every page goes through the
+//! [`Fetcher`], so politeness, retries, robots.txt and the store hold as
+//! for `fetch`; pages are stored with their kind (`listing`, `report`,
+//! `attachment`), the page that linked to them (`referrer`) and the link's
+//! title. Pages already stored ok are read back from the store instead of
+//! being requested, so a re-run (or the run after a killed one) makes no
+//! request for them and still finds everything they link to.
+//!
+//! Scope: listings and reports are followed on the start URL's host only
+//! (unless [`Options::all_hosts`]); attachments of a report are taken
+//! wherever they are (portals serve files from their own file hosts), but no
+//! link is followed from them. Each distinct URL (fragment dropped) is
+//! taken once, up to [`Options::max_pages`] pages in all.
+
+pub mod links;
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use reqwest::Url;
+
+use crate::decode;
+use crate::error::{Error, Result};
+use crate::fetch::store::{FetchOutcome, PageKind, Record};
+use crate::fetch::{self, Fetcher, host};
+use crate::html::Dom;
+use links::{LinkKind, Rules};
+
+/// Pages one crawl takes at most, by default.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// How a crawl behaves (politeness is the fetcher's).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How links are told apart (the report pattern).
+    pub rules: Rules,
+    /// Pages taken at most (listings, reports and attachments, whether
+    /// requested now or already stored).
+    pub max_pages: usize,
+    /// Follow listings and reports onto other hosts too.
+    pub all_hosts: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            rules: Rules::default(),
+            max_pages: DEFAULT_MAX_PAGES,
+            all_hosts: false,
+        }
+    }
+}
+
+/// Progress of a crawl.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Pages done and pages taken so far (the total grows as pages are found).
+    Progress {
+        /// Pages done.
+        done: usize,
+        /// Pages taken.
+        total: usize,
+    },
+    /// A page was fetched now; its manifest line.
+    Fetched(&'a Record),
+}
+
+/// What a crawl did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// The page outcomes (`urls` is the pages taken; `stored_before` those
+    /// read back from the store without a request).
+    pub fetch: fetch::Summary,
+    /// Listing pages taken.
+    pub listings: usize,
+    /// Report pages taken.
+    pub reports: usize,
+    /// Attachments taken.
+    pub attachments: usize,
+    /// Reports by the year their link title names (0: none named).
+    pub report_years: BTreeMap<i32, usize>,
+    /// Distinct links left out as notices about reports.
+    pub notices: usize,
+    /// Distinct links left out for leading to another host.
+    pub off_host: usize,
+    /// Distinct links left out because `max_pages` was reached.
+    pub over_budget: usize,
+}
+
+/// A page to take.
+#[derive(Debug, Clone)]
+struct Item {
+    /// The URL as given (start URLs) or as resolved from a link.
+    url: String,
+    kind: PageKind,
+    /// The host the crawl started from (scope of its listings and reports).
+    scope: String,
+    referrer: Option<String>,
+    title: Option<String>,
+}
+
+/// What visiting a page gave.
+struct Visit {
+    item: Item,
+    /// The manifest line written now; `None` when the page was stored before.
+    record: Option<Record>,
+    /// Links found, sorted.
+    found: Vec<(LinkKind, links::Link)>,
+}
+
+/// Pages waiting for one host, listings first (they find the rest).
+#[derive(Default)]
+struct HostQueue {
+    listings: VecDeque<Item>,
+    others: VecDeque<Item>,
+    active: usize,
+}
+
+/// The crawl's bookkeeping: what was seen, what waits, what was left out.
+struct Frontier {
+    seen: HashSet<String>,
+    left_out: HashSet<String>,
+    queues: HashMap<String, HostQueue>,
+    /// Hosts in the order first seen (fair, deterministic scheduling).
+    hosts: Vec<String>,
+    taken: usize,
+    max_pages: usize,
+    summary: Summary,
+}
+
+impl Frontier {
+    /// Queues a page unless it was seen before or the budget is spent.
+    fn take(&mut self, key: String, item: Item) {
+        if !self.seen.insert(key) {
+            return;
+        }
+        if self.taken >= self.max_pages {
+            self.summary.over_budget += 1;
+            return;
+        }
+        self.taken += 1;
+        match item.kind {
+            PageKind::Listing => self.summary.listings += 1,
+            PageKind::Report => {
+                self.summary.reports += 1;
+                let year = item.title.as_deref().and_then(links::title_year);
+                *self
+                    .summary
+                    .report_years
+                    .entry(year.unwrap_or(0))
+                    .or_default() += 1;
+            }
+            PageKind::Attachment => self.summary.attachments += 1,
+        }
+        let origin = Url::parse(&item.url)
+            .map(|u| host::origin(&u))
+            .unwrap_or_default();
+        let q = self.queues.entry(origin.clone()).or_insert_with(|| {
+            self.hosts.push(origin);
+            HostQueue::default()
+        });
+        match item.kind {
+            PageKind::Listing => q.listings.push_back(item),
+            _ => q.others.push_back(item),
+        }
+    }
+
+    /// Counts a link left out, once per URL.
+    fn leave_out(&mut self, url: &Url, why: LinkKind) {
+        if self.seen.contains(url.as_str()) || !self.left_out.insert(url.to_string()) {
+            return;
+        }
+        match why {
+            LinkKind::Notice => self.summary.notices += 1,
+            _ => self.summary.off_host += 1,
+        }
+    }
+}
+
+/// Crawls from the listing pages `starts` into the fetcher's store.
+/// `Err` only when the store cannot be written.
+pub async fn crawl(
+    fetcher: &Arc<Fetcher>,
+    starts: &[String],
+    opts: &Options,
+    progress: &mut (dyn FnMut(Event<'_>) + Send),
+) -> Result<Summary> {
+    let mut frontier = Frontier {
+        seen: HashSet::new(),
+        left_out: HashSet::new(),
+        queues: HashMap::new(),
+        hosts: Vec::new(),
+        taken: 0,
+        max_pages: opts.max_pages,
+        summary: Summary::default(),
+    };
+    for start in starts {
+        let parsed = Url::parse(start.trim())
+            .ok()
+            .and_then(|u| links::resolve(&u, ""));
+        let key = parsed
+            .as_ref()
+            .map_or_else(|| start.clone(), |u| u.to_string());
+        let scope = parsed
+            .as_ref()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        frontier.take(
+            key,
+            Item {
+                url: start.clone(),
+                kind: PageKind::Listing,
+                scope,
+                referrer: None,
+                title: None,
+            },
+        );
+    }
+    let rules = Arc::new(opts.rules.clone());
+    // One more worker per host than its slots, as in fetch_all: while one
+    // stores a body, the next request can go out.
+    let workers = fetcher.options().per_host.max(1) + 1;
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut done = 0;
+    loop {
+        for origin in &frontier.hosts {
+            let q = frontier.queues.get_mut(origin).expect("queued host");
+            while q.active < workers {
+                let Some(item) = q.listings.pop_front().or_else(|| q.others.pop_front()) else {
+                    break;
+                };
+                q.active += 1;
+                let (fetcher, rules) = (fetcher.clone(), rules.clone());
+                let origin = origin.clone();
+                tasks.spawn(async move { (origin, visit(&fetcher, item, &rules).await) });
+            }
+        }
+        progress(Event::Progress {
+            done,
+            total: frontier.taken,
+        });
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
+        let (origin, visited) = joined.map_err(|e| Error::Internal {
+            message: format!("a crawl task failed: {e}"),
+        })?;
+        let visit = match visited {
+            Ok(v) => v,
+            Err(e) => {
+                tasks.abort_all();
+                return Err(e);
+            }
+        };
+        done += 1;
+        if let Some(q) = frontier.queues.get_mut(&origin) {
+            q.active -= 1;
+        }
+        match &visit.record {
+            Some(rec) => {
+                frontier.summary.fetch.count(rec);
+                progress(Event::Fetched(rec));
+            }
+            None => frontier.summary.fetch.stored_before += 1,
+        }
+        for (kind, link) in visit.found {
+            let item = &visit.item;
+            let in_scope = opts.all_hosts || link.url.host_str() == Some(item.scope.as_str());
+            let next_kind = match kind {
+                LinkKind::Paging | LinkKind::Report if !in_scope => {
+                    frontier.leave_out(&link.url, kind);
+                    continue;
+                }
+                LinkKind::Notice => {
+                    frontier.leave_out(&link.url, kind);
+                    continue;
+                }
+                LinkKind::Paging => PageKind::Listing,
+                LinkKind::Report => PageKind::Report,
+                LinkKind::Attachment => PageKind::Attachment,
+                LinkKind::Other => continue,
+            };
+            frontier.take(
+                link.url.to_string(),
+                Item {
+                    url: link.url.to_string(),
+                    kind: next_kind,
+                    scope: item.scope.clone(),
+                    referrer: Some(item.url.clone()),
+                    title: (!link.title.is_empty()).then_some(link.title),
+                },
+            );
+        }
+    }
+    frontier.summary.fetch.urls = frontier.taken;
+    frontier.summary.fetch.requests = fetcher.requests();
+    Ok(frontier.summary)
+}
+
+/// Takes one page: read back from the store when it is stored ok (and not
+/// being refreshed), else fetched; then, for listings and reports, its links.
+async fn visit(fetcher: &Arc<Fetcher>, item: Item, rules: &Arc<Rules>) -> Result<Visit> {
+    let store = fetcher.store().clone();
+    let stored = store
+        .latest()
+        .get(&item.url)
+        .filter(|r| r.outcome == FetchOutcome::Ok && !fetcher.options().refresh)
+        .cloned();
+    let from_store = |rec: &Record| {
+        let path = store.dir().join(rec.body.as_deref()?);
+        std::fs::read(path).ok()
+    };
+    let (record, body, base, content_type) =
+        match stored.as_ref().and_then(|r| Some((r, from_store(r)?))) {
+            Some((rec, body)) => (
+                None,
+                Some(body),
+                rec.final_url.clone(),
+                rec.content_type.clone(),
+            ),
+            None => {
+                let mut rec = Record::new(&item.url, item.kind);
+                rec.referrer = item.referrer.clone();
+                rec.link_title = item.title.clone();
+                let (rec, body) = fetcher.get_record(rec).await?;
+                // A revalidated page (304) is read from the store.
+                let body = body.or_else(|| {
+                    (rec.outcome == FetchOutcome::Ok)
+                        .then(|| from_store(&rec))
+                        .flatten()
+                });
+                let (base, ct) = (rec.final_url.clone(), rec.content_type.clone());
+                (Some(rec), body, base, ct)
+            }
+        };
+    let mut found = Vec::new();
+    if let Some(body) = body.filter(|_| item.kind != PageKind::Attachment) {
+        let base = base.unwrap_or_else(|| item.url.clone());
+        let (listing, rules) = (item.kind == PageKind::Listing, rules.clone());
+        found = tokio::task::spawn_blocking(move || {
+            page_links(&body, content_type.as_deref(), &base, listing, &rules)
+        })
+        .await
+        .map_err(|e| Error::Internal {
+            message: format!("reading links: {e}"),
+        })?;
+    }
+    Ok(Visit {
+        item,
+        record,
+        found,
+    })
+}
+
+/// The links of a stored page, sorted; for listings also the pages its
+/// paging script announces. Pages that are not text give none.
+fn page_links(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &str,
+    listing: bool,
+    rules: &Rules,
+) -> Vec<(LinkKind, links::Link)> {
+    let (Ok(base), Ok(decoded)) = (Url::parse(base), decode::decode(body, content_type, true))
+    else {
+        return Vec::new();
+    };
+    let dom = Dom::parse(&decoded.text);
+    let mut out: Vec<(LinkKind, links::Link)> = links::links(&dom, &base)
+        .into_iter()
+        .map(|l| (rules.classify(&l, &base, listing), l))
+        .filter(|(k, _)| *k != LinkKind::Other)
+        .collect();
+    if listing {
+        out.extend(
+            links::script_pages(&decoded.text, &base)
+                .into_iter()
+                .map(|url| {
+                    (
+                        LinkKind::Paging,
+                        links::Link {
+                            url,
+                            title: String::new(),
+                        },
+                    )
+                }),
+        );
+    }
+    out
+}
