@@ -697,3 +697,116 @@ fn run_crawls_and_extracts_from_a_config() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[politeness] delay"));
 }
+
+#[test]
+fn a_start_page_redirected_to_another_host_takes_that_host_into_scope() {
+    let other = Server::start("127.0.0.40", |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::with(
+            200,
+            &[("Content-Type", "application/pdf")],
+            b"%PDF".to_vec(),
+        ),
+    });
+    let www = Server::start("127.0.0.38", trs_portal(other.url("")));
+    let target = www.url("/zwgk/ndbg/index.html");
+    let bare = Server::start("127.0.0.39", move |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::redirect(301, &target),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let out = run(nianbao()
+        .args(["crawl", &bare.url("/ndbg/"), "--delay", "10ms", "--store"])
+        .arg(&store));
+    assert_eq!(out.status.code(), Some(0));
+    let lines = manifest(&store);
+    assert_eq!(lines.iter().filter(|l| l["kind"] == "report").count(), 5);
+    assert_eq!(lines[0]["url"], bare.url("/ndbg/").as_str());
+    assert_eq!(
+        lines[0]["final_url"],
+        www.url("/zwgk/ndbg/index.html").as_str()
+    );
+}
+
+#[test]
+fn killed_crawls_are_completed_by_the_next_run() {
+    let other = Server::start("127.0.0.41", |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::with(
+            200,
+            &[("Content-Type", "application/pdf")],
+            b"%PDF".to_vec(),
+        ),
+    });
+    let trs = Server::start("127.0.0.42", trs_portal(other.url("")));
+    let jcms = Server::start("127.0.0.43", jcms_portal());
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let crawl = || {
+        let mut c = nianbao();
+        c.args([
+            "crawl",
+            &trs.url("/zwgk/ndbg/index.html"),
+            &jcms.url("/module/list.jsp?colId=123&pageNum=1"),
+            "--delay",
+            "60ms",
+            "-q",
+            "--store",
+        ])
+        .arg(&store);
+        c
+    };
+    let stored = || -> BTreeSet<String> {
+        fs::read_to_string(store.join("manifest.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("whole lines"))
+            .filter(|l| l["outcome"] == "ok")
+            .map(|l| l["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Requests for the page at `url`, by the server that serves it.
+    let hits = |url: &str| -> usize {
+        let u = reqwest::Url::parse(url).unwrap();
+        let target = match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        };
+        [&trs, &jcms, &other]
+            .iter()
+            .find(|s| s.addr.port() == u.port().unwrap())
+            .unwrap()
+            .hits_of(&target)
+            .len()
+    };
+    let mut earlier: Vec<BTreeMap<String, usize>> = Vec::new();
+    for ms in [200, 450] {
+        let mut child = crawl().stdout(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        earlier.push(
+            stored()
+                .into_iter()
+                .map(|u| (u.clone(), hits(&u)))
+                .collect(),
+        );
+    }
+    let midway = earlier.last().unwrap().len();
+    assert!(
+        midway > 0 && midway < 23,
+        "the kills landed midway ({midway} stored)"
+    );
+    let out = run(&mut crawl());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stored().len(), 23);
+    // What a killed run stored was never requested again.
+    for then in &earlier {
+        for (url, n) in then {
+            assert_eq!(hits(url), *n, "{url} was stored, then requested again");
+        }
+    }
+    assert_eq!(fs::read_dir(store.join("tmp")).unwrap().count(), 0);
+}

@@ -91,6 +91,11 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
     if url.query() == Some("") {
         url.set_query(None);
     }
+    // Session ids in the path (`;jsessionid=…`) would make every visit new.
+    if let Some(at) = url.path().to_ascii_lowercase().find(";jsessionid=") {
+        let path = url.path()[..at].to_string();
+        url.set_path(&path);
+    }
     Some(url)
 }
 
@@ -286,15 +291,34 @@ const PAGE_PARAMS: [&str; 12] = [
 ];
 
 /// Whether `link` on listing `page` leads to another page of the same
-/// listing: a paging word or a page number as its text, or a URL that
-/// differs from the listing's only in a page-number query parameter; and in
-/// every case on the same host and in the listing's own directory.
+/// listing, on the same host: at the same path, a URL whose query differs
+/// from the listing's only in page-number parameters (`pageNum=2`);
+/// elsewhere in the listing's directory (`index_1.html`), a link whose text
+/// is a paging word (下一页, 尾页, …) or a page number.
 fn is_paging(link: &Link, page: &Url) -> bool {
     let url = &link.url;
     if url.host_str() != page.host_str()
         || url.port_or_known_default() != page.port_or_known_default()
     {
         return false;
+    }
+    if url.path() == page.path() {
+        let pairs = |u: &Url| -> Vec<(String, String)> {
+            u.query_pairs()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+                .collect()
+        };
+        let (a, b) = (pairs(url), pairs(page));
+        let value = |list: &[(String, String)], k: &str| {
+            list.iter().find(|(x, _)| x == k).map(|p| p.1.clone())
+        };
+        let mut changed = a
+            .iter()
+            .chain(b.iter())
+            .map(|(k, _)| k.as_str())
+            .filter(|k| value(&a, k) != value(&b, k))
+            .peekable();
+        return changed.peek().is_some() && changed.all(|k| PAGE_PARAMS.contains(&k));
     }
     let dir = |u: &Url| u.path().rsplit_once('/').map(|(d, _)| d.to_string());
     if dir(url) != dir(page) {
@@ -304,28 +328,8 @@ fn is_paging(link: &Link, page: &Url) -> bool {
         .title
         .trim_matches(|c: char| c.is_whitespace() || "[]【】()（）<>《》".contains(c));
     let lower = text.to_lowercase();
-    if PAGING_WORDS.contains(&lower.as_str())
-        || text.chars().all(|c| c.is_ascii_digit()) && !text.is_empty() && text.len() <= 5
-    {
-        return true;
-    }
-    // Same path, and every query difference is a page parameter.
-    if url.path() == page.path() && url.query() != page.query() {
-        let pairs = |u: &Url| -> Vec<(String, String)> {
-            u.query_pairs()
-                .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-                .collect()
-        };
-        let (a, b) = (pairs(url), pairs(page));
-        let differs = |k: &str| {
-            a.iter().find(|(x, _)| x == k).map(|p| &p.1)
-                != b.iter().find(|(x, _)| x == k).map(|p| &p.1)
-        };
-        let keys: Vec<&str> = a.iter().chain(b.iter()).map(|(k, _)| k.as_str()).collect();
-        let changed: Vec<&str> = keys.into_iter().filter(|k| differs(k)).collect();
-        return !changed.is_empty() && changed.iter().all(|k| PAGE_PARAMS.contains(k));
-    }
-    false
+    PAGING_WORDS.contains(&lower.as_str())
+        || (!text.is_empty() && text.len() <= 5 && text.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// `createPageHTML(...)` calls in a page's scripts.
@@ -430,6 +434,18 @@ mod tests {
     }
 
     #[test]
+    fn session_ids_and_fragments_do_not_make_new_urls() {
+        let base = url("http://www.x.gov.cn/col/index.html");
+        let a = resolve(&base, "a.jsp;jsessionid=AB12?id=3#top").unwrap();
+        assert_eq!(a.as_str(), "http://www.x.gov.cn/col/a.jsp?id=3");
+        assert_eq!(
+            resolve(&base, "b.html?").unwrap().as_str(),
+            "http://www.x.gov.cn/col/b.html"
+        );
+        assert_eq!(resolve(&base, "ftp://x.gov.cn/a.pdf"), None);
+    }
+
+    #[test]
     fn base_href_is_obeyed() {
         let dom = Dom::parse(r#"<base href="http://www.x.gov.cn/col/"><a href="a.html">甲</a>"#);
         let got = links(&dom, &url("http://www.x.gov.cn/other/page.html"));
@@ -518,6 +534,10 @@ mod tests {
                 "教育"
             ),
             "another column"
+        );
+        assert!(
+            !is("http://www.x.gov.cn/col/list.jsp?colId=13&pageNum=2", "2"),
+            "another column's page"
         );
         assert!(
             !is("http://www.x.gov.cn/other/list.jsp?pageNum=2", "下一页"),

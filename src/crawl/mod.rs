@@ -110,6 +110,8 @@ struct Visit {
     item: Item,
     /// The manifest line written now; `None` when the page was stored before.
     record: Option<Record>,
+    /// Where the page came from after redirects.
+    landed: Option<String>,
     /// Links found, sorted.
     found: Vec<(LinkKind, links::Link)>,
 }
@@ -127,6 +129,9 @@ struct Frontier {
     seen: HashSet<String>,
     left_out: HashSet<String>,
     queues: HashMap<String, HostQueue>,
+    /// The hosts in scope of each start host: itself, and the host its start
+    /// page redirected to (example.gov.cn → www.example.gov.cn).
+    scopes: HashMap<String, HashSet<String>>,
     /// Hosts in the order first seen (fair, deterministic scheduling).
     hosts: Vec<String>,
     taken: usize,
@@ -195,6 +200,7 @@ pub async fn crawl(
         seen: HashSet::new(),
         left_out: HashSet::new(),
         queues: HashMap::new(),
+        scopes: HashMap::new(),
         hosts: Vec::new(),
         taken: 0,
         max_pages: opts.max_pages,
@@ -211,6 +217,11 @@ pub async fn crawl(
             .as_ref()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
+        frontier
+            .scopes
+            .entry(scope.clone())
+            .or_default()
+            .insert(scope.clone());
         frontier.take(
             key,
             Item {
@@ -269,9 +280,27 @@ pub async fn crawl(
             }
             None => frontier.summary.fetch.stored_before += 1,
         }
+        let item = &visit.item;
+        if item.referrer.is_none()
+            && let Some(host) = visit
+                .landed
+                .as_deref()
+                .and_then(|u| Url::parse(u).ok())
+                .and_then(|u| u.host_str().map(str::to_string))
+        {
+            frontier
+                .scopes
+                .entry(item.scope.clone())
+                .or_default()
+                .insert(host);
+        }
+        let scope = frontier
+            .scopes
+            .get(&item.scope)
+            .cloned()
+            .unwrap_or_default();
         for (kind, link) in visit.found {
-            let item = &visit.item;
-            let in_scope = opts.all_hosts || link.url.host_str() == Some(item.scope.as_str());
+            let in_scope = opts.all_hosts || link.url.host_str().is_some_and(|h| scope.contains(h));
             let next_kind = match kind {
                 LinkKind::Paging | LinkKind::Report if !in_scope => {
                     frontier.leave_out(&link.url, kind);
@@ -312,33 +341,36 @@ async fn visit(fetcher: &Arc<Fetcher>, item: Item, rules: &Arc<Rules>) -> Result
         .get(&item.url)
         .filter(|r| r.outcome == FetchOutcome::Ok && !fetcher.options().refresh)
         .cloned();
-    let from_store = |rec: &Record| {
+    let from_store = async |rec: &Record| {
         let path = store.dir().join(rec.body.as_deref()?);
-        std::fs::read(path).ok()
+        tokio::fs::read(path).await.ok()
     };
-    let (record, body, base, content_type) =
-        match stored.as_ref().and_then(|r| Some((r, from_store(r)?))) {
-            Some((rec, body)) => (
-                None,
-                Some(body),
-                rec.final_url.clone(),
-                rec.content_type.clone(),
-            ),
-            None => {
-                let mut rec = Record::new(&item.url, item.kind);
-                rec.referrer = item.referrer.clone();
-                rec.link_title = item.title.clone();
-                let (rec, body) = fetcher.get_record(rec).await?;
-                // A revalidated page (304) is read from the store.
-                let body = body.or_else(|| {
-                    (rec.outcome == FetchOutcome::Ok)
-                        .then(|| from_store(&rec))
-                        .flatten()
-                });
-                let (base, ct) = (rec.final_url.clone(), rec.content_type.clone());
-                (Some(rec), body, base, ct)
-            }
-        };
+    let stored_body = match &stored {
+        Some(rec) => from_store(rec).await,
+        None => None,
+    };
+    let (record, body, base, content_type) = match stored.as_ref().zip(stored_body) {
+        Some((rec, body)) => (
+            None,
+            Some(body),
+            rec.final_url.clone(),
+            rec.content_type.clone(),
+        ),
+        None => {
+            let mut rec = Record::new(&item.url, item.kind);
+            rec.referrer = item.referrer.clone();
+            rec.link_title = item.title.clone();
+            let (rec, body) = fetcher.get_record(rec).await?;
+            // A revalidated page (304) is read from the store.
+            let body = match body {
+                None if rec.outcome == FetchOutcome::Ok => from_store(&rec).await,
+                body => body,
+            };
+            let (base, ct) = (rec.final_url.clone(), rec.content_type.clone());
+            (Some(rec), body, base, ct)
+        }
+    };
+    let landed = base.clone();
     let mut found = Vec::new();
     if let Some(body) = body.filter(|_| item.kind != PageKind::Attachment) {
         let base = base.unwrap_or_else(|| item.url.clone());
@@ -354,6 +386,7 @@ async fn visit(fetcher: &Arc<Fetcher>, item: Item, rules: &Arc<Rules>) -> Result
     Ok(Visit {
         item,
         record,
+        landed,
         found,
     })
 }

@@ -22,7 +22,7 @@ use crate::cmd;
 pub struct Config {
     /// The page store that crawl and fetch write and extract reads.
     pub store: Option<PathBuf>,
-    /// The dataset directory.
+    /// The dataset directory (default: `output` beside the file).
     pub out: Option<PathBuf>,
     #[serde(default)]
     pub crawl: CrawlConfig,
@@ -103,6 +103,7 @@ impl Config {
         c.out.as_mut().map(place);
         c.fetch.url_files.iter_mut().for_each(place);
         c.extract.inputs.iter_mut().for_each(place);
+        c.out.get_or_insert_with(|| dir.join("output"));
         Ok(c)
     }
 
