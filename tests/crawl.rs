@@ -810,3 +810,30 @@ fn killed_crawls_are_completed_by_the_next_run() {
     }
     assert_eq!(fs::read_dir(store.join("tmp")).unwrap().count(), 0);
 }
+
+#[test]
+fn crawl_help_lists_every_flag_of_the_contract() {
+    let help = nianbao().args(["crawl", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--store",
+        "--match",
+        "--max-pages",
+        "--all-hosts",
+        "--delay",
+        "--per-host",
+        "--concurrency",
+        "--retries",
+        "--timeout",
+        "--max-bytes",
+        "--user-agent",
+        "--ignore-robots",
+        "--refresh",
+    ] {
+        assert!(text.contains(flag), "{flag} not in crawl --help");
+    }
+    let out = nianbao().args(["crawl", "--store", "s"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a start URL is required");
+    let help = nianbao().args(["run", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--config"));
+}

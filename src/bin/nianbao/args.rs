@@ -35,8 +35,9 @@ pub enum Command {
     ///
     /// Inputs are files or directories (walked recursively, sorted). Accepted:
     /// .html .htm .shtml .xhtml (pages) and .txt (report text). A meta.json
-    /// beside a page may give its stored content_type and url. Other files are
-    /// skipped with a warning.
+    /// beside a page may give its stored content_type and url. A page store
+    /// (written by fetch or crawl) gives its stored report pages. Other files
+    /// are skipped with a warning.
     ///
     /// Writes reports.jsonl, reports.csv, figures.csv, cells.csv, checks.csv,
     /// failures.jsonl and manifest.json under --out, atomically. Output is
@@ -45,7 +46,7 @@ pub enum Command {
     /// Examples:
     ///   nianbao extract fixtures/pages --out output
     ///   nianbao extract report.html notes.txt --out out --format jsonl --jobs 1
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(verbatim_doc_comment, after_long_help = EXIT_CODES)]
     Extract(ExtractArgs),
 
     /// Download report pages into a page store, politely and resumably.
@@ -67,7 +68,7 @@ pub enum Command {
     /// Examples:
     ///   nianbao fetch --urls urls.txt --store store
     ///   nianbao fetch http://www.example.gov.cn/zwgk/ndbg/2023.html --store store --delay 2s
-    #[command(after_long_help = FETCH_EXIT_CODES)]
+    #[command(verbatim_doc_comment, after_long_help = FETCH_EXIT_CODES)]
     Fetch(FetchArgs),
 
     /// Find every annual report on a portal and store it, with its attachments.
@@ -76,18 +77,19 @@ pub enum Command {
     /// their paging (下一页, 尾页, numbered pages, ?pageNum=2-style query
     /// strings, TRS createPageHTML script paging) and the links whose title
     /// (the anchor text, or its title attribute when the text is cut short
-    /// with …) is a report's; notices about reports (关于做好…年度报告编制工作的
-    /// 通知, 工作要点, 解读) are left out. From each report it stores the linked
-    /// .pdf .doc .docx .xls .xlsx .wps files as attachments. Everything fetch
-    /// promises holds: politeness, retries, robots.txt, the store, resuming
-    /// (stored pages are read back, not requested). Each page's kind (listing,
-    /// report, attachment) and the page that linked to it go into the store's
-    /// manifest; `nianbao extract DIR` takes the reports.
+    /// with …) is a report's; notices about reports
+    /// (关于做好…年度报告编制工作的通知, 工作要点, 解读) are left out. From
+    /// each report it stores the linked .pdf .doc .docx .xls .xlsx .wps
+    /// files as attachments. Everything fetch promises holds: politeness,
+    /// retries, robots.txt, the store, resuming (stored pages are read back,
+    /// not requested). Each page's kind (listing, report, attachment) and
+    /// the page that linked to it go into the store's manifest;
+    /// `nianbao extract DIR` takes the reports.
     ///
     /// Examples:
     ///   nianbao crawl http://www.example.gov.cn/zwgk/ndbg/ --store store
     ///   nianbao crawl http://a.gov.cn/col/col123/ http://b.gov.cn/ndbg/index.html --store store --delay 2s
-    #[command(after_long_help = FETCH_EXIT_CODES)]
+    #[command(verbatim_doc_comment, after_long_help = FETCH_EXIT_CODES)]
     Crawl(CrawlArgs),
 
     /// Crawl and/or fetch, then extract, as a TOML configuration says.
@@ -95,7 +97,7 @@ pub enum Command {
     /// Without --config it runs the bundled default: extract fixtures/pages
     /// into output/ (what `nianbao` with no command does). See README.md for
     /// a configuration example.
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(verbatim_doc_comment, after_long_help = EXIT_CODES)]
     Run(RunArgs),
 }
 

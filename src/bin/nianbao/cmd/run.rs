@@ -254,3 +254,35 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
     let extracted = cmd::extract::extract(&inputs, &opts, quiet)?;
     Ok(code.max(extracted))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The configuration example in README.md is valid and complete.
+    #[test]
+    fn the_readme_example_is_a_valid_configuration() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let block = readme
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|b| b.split("```").next())
+            .expect("a toml block in README.md");
+        let c: Config = toml::from_str(block).expect("the example parses");
+        assert_eq!(c.crawl.start.len(), 2);
+        assert_eq!(c.fetch.url_files, [PathBuf::from("more-urls.txt")]);
+        let opts = c.politeness.options().expect("valid politeness");
+        assert_eq!(opts.delay, Duration::from_secs(2));
+        assert!(opts.user_agent.contains("contact"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let c: Config = toml::from_str("[politeness]\nper_host = 0\n").unwrap();
+        let e = c.politeness.options().unwrap_err().to_string();
+        assert!(e.contains("[politeness] per_host"), "{e}");
+        let e = toml::from_str::<Config>("[crawl]\nstart = \"http://x/\"\n").unwrap_err();
+        assert!(e.to_string().contains("start"), "{e}");
+    }
+}
