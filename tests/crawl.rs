@@ -374,7 +374,7 @@ fn crawl_then_extract_gives_every_report_once_and_stores_every_attachment() {
                 &trs_start,
                 &jcms_start,
                 "--delay",
-                "20ms",
+                "60ms",
                 "--store",
             ])
             .arg(store)
@@ -432,6 +432,28 @@ fn crawl_then_extract_gives_every_report_once_and_stores_every_attachment() {
             "/module/list.jsp?colId=123&pageNum=3",
         ])
     );
+    // Politeness from the servers' logs: one request in flight per host, and
+    // the delay between starts (the servers see requests a little late, by a
+    // varying lag: 25 ms of slack, as in tests/fetch.rs).
+    let slack = std::time::Duration::from_millis(25);
+    for s in [&trs, &jcms] {
+        let hits = s.hits();
+        for w in hits.windows(2) {
+            assert!(
+                w[1].start + slack >= w[0].end,
+                "{} overlapped {}",
+                w[1].path,
+                w[0].path
+            );
+            assert!(
+                w[1].start - w[0].start + slack >= std::time::Duration::from_millis(60),
+                "{} came {:?} after {}",
+                w[1].path,
+                w[1].start - w[0].start,
+                w[0].path
+            );
+        }
+    }
     // The other host gave the scanned attachment of a report, nothing else.
     assert_eq!(
         hit_counts(&other).into_keys().collect::<Vec<_>>(),
