@@ -332,6 +332,41 @@ fn is_paging(link: &Link, page: &Url) -> bool {
         || (!text.is_empty() && text.len() <= 5 && text.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// A Hanweb (大汉 JCMS) `<datastore>`: listing items as HTML in
+/// `<record><![CDATA[…]]></record>` elements, and the URL of the next batch
+/// of records in `<nextgroup><![CDATA[<a href="…dataproxy.jsp?…">]]></nextgroup>`.
+/// Such pages write their list with a script, so the items are not in the
+/// page's own markup.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Datastore<'a> {
+    /// The HTML of each record.
+    pub records: Vec<&'a str>,
+    /// The HTML of each next-group link.
+    pub next: Vec<&'a str>,
+}
+
+static DATASTORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?si)<(record|nextgroup)>\s*<!\[CDATA\[(.*?)\]\]>\s*</(?:record|nextgroup)>")
+        .expect("datastore pattern")
+});
+
+/// The records and next-group links of a page's datastores (empty for other pages).
+pub fn datastore(html: &str) -> Datastore<'_> {
+    let mut d = Datastore::default();
+    if !html.contains("<![CDATA[") {
+        return d;
+    }
+    for c in DATASTORE.captures_iter(html) {
+        let body = c.get(2).map_or("", |m| m.as_str());
+        if c[1].eq_ignore_ascii_case("record") {
+            d.records.push(body);
+        } else {
+            d.next.push(body);
+        }
+    }
+    d
+}
+
 /// `createPageHTML(...)` calls in a page's scripts.
 static CREATE_PAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"createPageHTML\s*\(([^()]*)\)").expect("createPageHTML"));
@@ -591,6 +626,24 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn hanweb_datastores() {
+        let html = r#"<div id="376"><script type="text/xml"><datastore>
+            <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&columnid=376"></a>]]></nextgroup>
+            <recordset>
+            <record><![CDATA[<li><a href="/art/2024/1/20/art_376_9.html" title="某区2023年政府信息公开工作年度报告">某区2023年政府信息…</a></li>]]></record>
+            <record><![CDATA[
+            <li><a href="/art/2023/1/20/art_376_8.html">某区2022年年报</a></li>
+            ]]></record>
+            </recordset></datastore></script></div>"#;
+        let d = datastore(html);
+        assert_eq!(d.records.len(), 2);
+        assert_eq!(d.next.len(), 1);
+        assert!(d.records[1].contains("art_376_8"));
+        assert!(d.next[0].contains("dataproxy.jsp"));
+        assert_eq!(datastore("<p>nothing</p>"), Datastore::default());
     }
 
     #[test]

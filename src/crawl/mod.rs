@@ -411,6 +411,24 @@ fn page_links(
         .filter(|(k, _)| *k != LinkKind::Other)
         .collect();
     if listing {
+        // Lists written by a script from a datastore (Hanweb JCMS), and the
+        // link to their next batch.
+        let store = links::datastore(&decoded.text);
+        for record in store.records {
+            out.extend(
+                links::links(&Dom::parse(record), &base)
+                    .into_iter()
+                    .map(|l| (rules.classify(&l, &base, true), l))
+                    .filter(|(k, _)| *k != LinkKind::Other),
+            );
+        }
+        for next in store.next {
+            out.extend(
+                links::links(&Dom::parse(next), &base)
+                    .into_iter()
+                    .map(|l| (LinkKind::Paging, l)),
+            );
+        }
         out.extend(
             links::script_pages(&decoded.text, &base)
                 .into_iter()
@@ -426,4 +444,71 @@ fn page_links(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(html: &str, page: &str) -> Vec<(LinkKind, String)> {
+        page_links(
+            html.as_bytes(),
+            Some("text/html; charset=utf-8"),
+            page,
+            true,
+            &Rules::default(),
+        )
+        .into_iter()
+        .map(|(k, l)| (k, l.url.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn listing_links_come_from_markup_datastores_and_paging_scripts() {
+        let page = "http://www.x.gov.cn/col/col376/index.html";
+        let html = r#"<html><body><a href="/">首页</a>
+            <div id="376"><script type="text/xml"><datastore>
+            <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&amp;columnid=376"></a>]]></nextgroup>
+            <recordset>
+            <record><![CDATA[<li><a href="/art/2024/1/20/art_376_9.html" title="某区2023年政府信息公开工作年度报告">某区2023年政府信息…</a></li>]]></record>
+            <record><![CDATA[<li><a href="/art/2024/1/5/art_376_7.html">关于做好2023年政府信息公开工作年度报告编制工作的通知</a></li>]]></record>
+            </recordset></datastore></script></div>
+            <ul><li><a href="../../art/2023/1/20/art_376_8.html">某区2022年政府信息公开工作年度报告</a></li></ul>
+            <script>createPageHTML(2, 0, "index", "html");</script></body></html>"#;
+        assert_eq!(
+            found(html, page),
+            [
+                (
+                    LinkKind::Report,
+                    "http://www.x.gov.cn/art/2023/1/20/art_376_8.html".to_string()
+                ),
+                (
+                    LinkKind::Report,
+                    "http://www.x.gov.cn/art/2024/1/20/art_376_9.html".to_string()
+                ),
+                (
+                    LinkKind::Notice,
+                    "http://www.x.gov.cn/art/2024/1/5/art_376_7.html".to_string()
+                ),
+                (
+                    LinkKind::Paging,
+                    "http://www.x.gov.cn/module/web/jpage/dataproxy.jsp?page=1&columnid=376"
+                        .to_string()
+                ),
+                (
+                    LinkKind::Paging,
+                    "http://www.x.gov.cn/col/col376/index.html".to_string()
+                ),
+                (
+                    LinkKind::Paging,
+                    "http://www.x.gov.cn/col/col376/index_1.html".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn binary_bodies_have_no_links() {
+        assert!(found("%PDF-1.4\0\0binary", "http://www.x.gov.cn/a.pdf").is_empty());
+    }
 }
