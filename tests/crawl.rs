@@ -55,8 +55,12 @@ fn report_page(agency: &str, year: u32, links: &str, charset: Option<&str>) -> S
 }
 
 /// The TRS-style portal: /zwgk/ndbg/index.html, index_1.html, index_2.html.
-fn trs_portal(other: String) -> impl Fn(&str, usize, &HashMap<String, String>) -> Reply {
-    move |path, _, _| {
+/// With `later`, the first page lists a 2024 report from its second request on.
+fn trs_portal(
+    other: String,
+    later: bool,
+) -> impl Fn(&str, usize, &HashMap<String, String>) -> Reply {
+    move |path, nth, _| {
         let utf8 = |body: String| Reply::html(body);
         let item = |href: &str, title: &str, shown: &str| {
             format!(
@@ -82,6 +86,15 @@ fn trs_portal(other: String) -> impl Fn(&str, usize, &HashMap<String, String>) -
             "/zwgk/ndbg/index.html" => utf8(listing(
                 0,
                 &[
+                    if later && nth > 0 {
+                        item(
+                            "./202501/t20250110_111.html",
+                            "某某市2024年政府信息公开工作年度报告",
+                            "某某市2024年政府信息公开工作年…",
+                        )
+                    } else {
+                        String::new()
+                    },
                     item(
                         "./202401/t20240110_101.html",
                         "某某市2023年政府信息公开工作年度报告",
@@ -155,6 +168,9 @@ fn trs_portal(other: String) -> impl Fn(&str, usize, &HashMap<String, String>) -
                 ),
                 Some("utf-8"),
             )),
+            "/zwgk/ndbg/202501/t20250110_111.html" if later => {
+                utf8(report_page("某某市", 2024, "", Some("utf-8")))
+            }
             "/zwgk/ndbg/202301/t20230112_090.html" => utf8(report_page(
                 "某某市",
                 2022,
@@ -361,7 +377,7 @@ fn crawl_then_extract_gives_every_report_once_and_stores_every_attachment() {
         ),
         _ => Reply::html("<p>某某县2022年政府信息公开工作年度报告</p>"),
     });
-    let trs = Server::start("127.0.0.30", trs_portal(other.url("")));
+    let trs = Server::start("127.0.0.30", trs_portal(other.url(""), true));
     let jcms = Server::start("127.0.0.31", jcms_portal());
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
@@ -581,12 +597,42 @@ fn crawl_then_extract_gives_every_report_once_and_stores_every_attachment() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("already         23"));
     assert_eq!(manifest(&store).len(), 23, "no new lines");
+
+    // --refresh-listings fetches the six listing pages again, finds the report
+    // published since, and requests nothing else.
+    let (trs_before, jcms_before) = (hit_counts(&trs), hit_counts(&jcms));
+    let out = crawl(&store, &["--refresh-listings"]);
+    assert_eq!(out.status.code(), Some(0));
+    let new_hits = |now: BTreeMap<String, usize>, then: &BTreeMap<String, usize>| -> Vec<String> {
+        now.into_iter()
+            .filter(|(p, n)| then.get(p) != Some(n))
+            .map(|(p, _)| p)
+            .collect()
+    };
+    assert_eq!(
+        new_hits(hit_counts(&trs), &trs_before),
+        [
+            "/zwgk/ndbg/202501/t20250110_111.html",
+            "/zwgk/ndbg/index.html",
+            "/zwgk/ndbg/index_1.html",
+            "/zwgk/ndbg/index_2.html"
+        ]
+    );
+    assert_eq!(
+        new_hits(hit_counts(&jcms), &jcms_before),
+        [
+            "/module/list.jsp?colId=123&pageNum=1",
+            "/module/list.jsp?colId=123&pageNum=2",
+            "/module/list.jsp?colId=123&pageNum=3"
+        ]
+    );
+    assert_eq!(manifest(&store).len(), 23 + 7);
 }
 
 #[test]
 fn a_budgeted_crawl_is_completed_by_the_next_run() {
     let other = Server::start("127.0.0.36", |_, _, _| Reply::status(404));
-    let trs = Server::start("127.0.0.33", trs_portal(other.url("")));
+    let trs = Server::start("127.0.0.33", trs_portal(other.url(""), false));
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let start = trs.url("/zwgk/ndbg/index.html");
@@ -637,7 +683,7 @@ fn match_overrides_the_report_pattern() {
             b"%PDF".to_vec(),
         ),
     });
-    let trs = Server::start("127.0.0.34", trs_portal(other.url("")));
+    let trs = Server::start("127.0.0.34", trs_portal(other.url(""), false));
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let out = run(nianbao()
@@ -730,7 +776,7 @@ fn a_start_page_redirected_to_another_host_takes_that_host_into_scope() {
             b"%PDF".to_vec(),
         ),
     });
-    let www = Server::start("127.0.0.38", trs_portal(other.url("")));
+    let www = Server::start("127.0.0.38", trs_portal(other.url(""), false));
     let target = www.url("/zwgk/ndbg/index.html");
     let bare = Server::start("127.0.0.39", move |path, _, _| match path {
         "/robots.txt" => Reply::status(404),
@@ -761,7 +807,7 @@ fn killed_crawls_are_completed_by_the_next_run() {
             b"%PDF".to_vec(),
         ),
     });
-    let trs = Server::start("127.0.0.42", trs_portal(other.url("")));
+    let trs = Server::start("127.0.0.42", trs_portal(other.url(""), false));
     let jcms = Server::start("127.0.0.43", jcms_portal());
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");

@@ -45,6 +45,9 @@ pub struct Options {
     pub max_pages: usize,
     /// Follow listings and reports onto other hosts too.
     pub all_hosts: bool,
+    /// Fetch listing pages again even when they are stored (to find reports
+    /// published since); reports and attachments stored stay as they are.
+    pub refresh_listings: bool,
 }
 
 impl Default for Options {
@@ -53,6 +56,7 @@ impl Default for Options {
             rules: Rules::default(),
             max_pages: DEFAULT_MAX_PAGES,
             all_hosts: false,
+            refresh_listings: false,
         }
     }
 }
@@ -249,7 +253,9 @@ pub async fn crawl(
                 q.active += 1;
                 let (fetcher, rules) = (fetcher.clone(), rules.clone());
                 let origin = origin.clone();
-                tasks.spawn(async move { (origin, visit(&fetcher, item, &rules).await) });
+                let reuse = !(fetcher.options().refresh
+                    || (opts.refresh_listings && item.kind == PageKind::Listing));
+                tasks.spawn(async move { (origin, visit(&fetcher, item, &rules, reuse).await) });
             }
         }
         progress(Event::Progress {
@@ -332,14 +338,19 @@ pub async fn crawl(
     Ok(frontier.summary)
 }
 
-/// Takes one page: read back from the store when it is stored ok (and not
-/// being refreshed), else fetched; then, for listings and reports, its links.
-async fn visit(fetcher: &Arc<Fetcher>, item: Item, rules: &Arc<Rules>) -> Result<Visit> {
+/// Takes one page: read back from the store when it is stored ok and
+/// `reuse` allows, else fetched; then, for listings and reports, its links.
+async fn visit(
+    fetcher: &Arc<Fetcher>,
+    item: Item,
+    rules: &Arc<Rules>,
+    reuse: bool,
+) -> Result<Visit> {
     let store = fetcher.store().clone();
     let stored = store
         .latest()
         .get(&item.url)
-        .filter(|r| r.outcome == FetchOutcome::Ok && !fetcher.options().refresh)
+        .filter(|r| r.outcome == FetchOutcome::Ok && reuse)
         .cloned();
     let from_store = async |rec: &Record| {
         let path = store.dir().join(rec.body.as_deref()?);

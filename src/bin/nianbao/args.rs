@@ -155,6 +155,12 @@ pub struct CrawlArgs {
     #[arg(long)]
     pub all_hosts: bool,
 
+    /// Fetch the listing pages again even when stored, to find reports
+    /// published since the last crawl (stored reports and attachments are
+    /// not requested again; --refresh revalidates everything).
+    #[arg(long)]
+    pub refresh_listings: bool,
+
     #[command(flatten)]
     pub polite: Politeness,
 }

@@ -19,6 +19,7 @@ pub fn run(args: &CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
         rules: crawl::links::Rules::with_pattern(args.pattern.clone()),
         max_pages: args.max_pages,
         all_hosts: args.all_hosts,
+        refresh_listings: args.refresh_listings,
     };
     let runtime = runtime()?;
     let started = Instant::now();

@@ -45,6 +45,8 @@ pub struct CrawlConfig {
     pub max_pages: Option<usize>,
     #[serde(default)]
     pub all_hosts: bool,
+    #[serde(default)]
+    pub refresh_listings: bool,
 }
 
 /// `[fetch]`: report URLs, given or listed in files.
@@ -210,6 +212,7 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
                 rules: crawl::links::Rules::with_pattern(pattern),
                 max_pages: c.crawl.max_pages.unwrap_or(crawl::DEFAULT_MAX_PAGES),
                 all_hosts: c.crawl.all_hosts,
+                refresh_listings: c.crawl.refresh_listings,
             };
             let started = Instant::now();
             let s = cmd::crawl::crawl(&runtime, &fetcher, &c.crawl.start, &opts, quiet)?;
