@@ -152,7 +152,8 @@ pub fn attachment_extension(url: &Url) -> Option<&'static str> {
 
 /// The default report pattern: the 政府信息公开…年度报告 / 年报 family.
 static REPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:信息公开|政务公开|公开).{0,12}(?:年度报告|年报|年度工作报告)|年报|年度报告.{0,6}信息公开")
+    // 政府信息公开工作年度报告, 信息公开年报, 2019年度政府信息公开工作报告, 年报.
+    Regex::new(r"公开.{0,12}(?:年度报告|年报|年度工作报告)|年报|年度.{0,16}公开.{0,8}报告")
         .expect("report pattern")
 });
 
@@ -500,6 +501,8 @@ mod tests {
             "政府信息公开工作年度报告（2021年）",
             "２０２０年政府信息公开工作年度报告",
             "区卫健局二〇二一年政府信息公开工作年度报告",
+            "某某市2019年度政府信息公开工作报告",
+            "政务公开年报（2018）",
         ] {
             assert_eq!(kind(doc, t), LinkKind::Report, "{t}");
         }
@@ -509,6 +512,8 @@ mod tests {
             "一图读懂2023年政府信息公开工作年度报告",
             "2022年政府信息公开工作年度报告解读",
             "关于政府信息公开工作年度报告的评估情况通报",
+            "2023年政府工作报告",
+            "2023年度部门决算公开",
         ] {
             assert_ne!(kind(doc, t), LinkKind::Report, "{t}");
         }
