@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -85,6 +85,8 @@ type Handler = dyn Fn(&str, usize, &HashMap<String, String>) -> Reply + Send + S
 pub struct Server {
     pub addr: SocketAddr,
     hits: Arc<Mutex<Vec<Hit>>>,
+    /// Connections accepted and not yet logged in `hits`.
+    active: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 }
 
@@ -102,8 +104,9 @@ impl Server {
         let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
         let counts = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
+        let active = Arc::new(AtomicUsize::new(0));
         {
-            let (hits, stop) = (hits.clone(), stop.clone());
+            let (hits, stop, active) = (hits.clone(), stop.clone(), active.clone());
             thread::spawn(move || {
                 for conn in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -111,13 +114,27 @@ impl Server {
                     }
                     let accepted = Instant::now();
                     let Ok(conn) = conn else { continue };
-                    let (hits, handler, counts, stop) =
-                        (hits.clone(), handler.clone(), counts.clone(), stop.clone());
-                    thread::spawn(move || serve(conn, accepted, &*handler, &counts, &hits, &stop));
+                    active.fetch_add(1, Ordering::SeqCst);
+                    let (hits, handler, counts, stop, active) = (
+                        hits.clone(),
+                        handler.clone(),
+                        counts.clone(),
+                        stop.clone(),
+                        active.clone(),
+                    );
+                    thread::spawn(move || {
+                        let pending = Pending(&active);
+                        serve(conn, accepted, &*handler, &counts, &hits, pending, &stop)
+                    });
                 }
             });
         }
-        Server { addr, hits, stop }
+        Server {
+            addr,
+            hits,
+            active,
+            stop,
+        }
     }
 
     /// An absolute URL on this server.
@@ -125,8 +142,15 @@ impl Server {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// Every request so far, in order of arrival.
+    /// Every request so far, in order of arrival. A request is logged when
+    /// its connection is done with, which for one the client gave up on
+    /// (a timeout) is when the server notices: so this first waits, up to
+    /// five seconds, for the connections in hand to be logged.
     pub fn hits(&self) -> Vec<Hit> {
+        let waited = Instant::now();
+        while self.active.load(Ordering::SeqCst) > 0 && waited.elapsed() < Duration::from_secs(5) {
+            thread::sleep(Duration::from_millis(2));
+        }
         let mut h = self.hits.lock().unwrap().clone();
         h.sort_by_key(|h| h.start);
         h
@@ -145,12 +169,22 @@ impl Drop for Server {
     }
 }
 
+/// A connection not yet logged; dropping it says it is.
+struct Pending<'a>(&'a AtomicUsize);
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn serve(
     mut conn: TcpStream,
     start: Instant,
     handler: &Handler,
     counts: &Mutex<HashMap<String, usize>>,
     hits: &Mutex<Vec<Hit>>,
+    pending: Pending<'_>,
     stop: &AtomicBool,
 ) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
@@ -188,6 +222,7 @@ fn serve(
         start,
         end,
     });
+    drop(pending);
     if sent_whole {
         // Let the client read everything before the socket goes.
         let _ = conn.set_read_timeout(Some(Duration::from_millis(200)));
