@@ -1,10 +1,12 @@
 //! Runs a batch: the module that schedules the work.
 //!
 //! Inputs are discovered (directories walked, sorted), then read, decoded and
-//! extracted in parallel by `jobs` workers on a rayon pool. Outcomes are
-//! written to every sink serially and in input order: whichever worker holds
-//! the writer writes every outcome that is next in line (with one job, the
-//! calling thread does everything in turn, with no pool). Output is therefore
+//! extracted in parallel by `jobs` workers on a rayon pool, and each worker
+//! renders its outcome for every sink (the formatting, which is most of the
+//! cost of writing). Rendered outcomes are appended to the files serially and
+//! in input order: whichever worker holds the writer writes every outcome
+//! that is next in line (with one job, the calling thread does everything in
+//! turn, with no pool). Output is therefore
 //! identical whatever `jobs` is, and memory is bounded by a window of outcomes
 //! in flight, not by the corpus. (Sinks use helper threads only to wait on
 //! the disk: see [`sink::finish_all`].)
@@ -359,7 +361,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         path: opts.out.clone(),
         source,
     })?;
-    let mut sinks: Vec<Box<dyn Sink + Send>> = Vec::new();
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     let mut outputs = Vec::new();
     if opts.formats.jsonl {
         sinks.push(Box::new(sink::jsonl::ReportsJsonl::create(&opts.out)?));
@@ -378,39 +380,42 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     outputs.push("manifest.json".to_string());
 
     let total = found.inputs.len() + found.missing.len();
-    let missing: Vec<Outcome> = found
+    let all_sinks = sinks;
+    let sinks = &all_sinks[..];
+    let missing: Vec<Ready> = found
         .missing
         .into_iter()
-        .map(|(input, error)| Outcome::Failed { input, error })
+        .map(|(input, error)| Ready::new(sinks, Outcome::Failed { input, error }))
         .collect();
-    let (sinks, mut counts, mut manifest_inputs) = if opts.jobs <= 1 {
+    let mut writer = Writer {
+        counts: Counts::default(),
+        manifest: Vec::new(),
+        done: 0,
+        reported: 0,
+        result: Ok(()),
+    };
+    for ready in missing {
+        writer.record(sinks, ready);
+    }
+    let writer = if opts.jobs <= 1 {
         // One job: one thread does everything, in turn.
-        let (mut counts, mut inputs) = (Counts::default(), Vec::new());
-        let mut done = missing.len();
-        for outcome in missing {
-            record(&mut sinks, &mut counts, &mut inputs, outcome)?;
-        }
         for input in &found.inputs {
-            record(
-                &mut sinks,
-                &mut counts,
-                &mut inputs,
-                process(input, opts.max_bytes),
-            )?;
-            done += 1;
-            if done.is_multiple_of(64) {
-                progress(done, total);
+            writer.record(sinks, Ready::new(sinks, process(input, opts.max_bytes)));
+            if writer.result.is_err() {
+                break;
+            }
+            if writer.done.is_multiple_of(64) {
+                progress(writer.done, total);
             }
         }
-        progress(done, total);
-        (sinks, counts, inputs)
+        writer
     } else {
-        // Workers (on the pool) take inputs one by one. A finished outcome
-        // goes into `order`, keyed by its index; whichever worker can take the
-        // writer then writes every outcome that is next in input order. No
-        // writer thread to wake for each page and no batch barriers; workers
-        // never run more than `window` inputs ahead of what is written, which
-        // bounds memory.
+        // Workers (on the pool) take inputs one by one, extract and render
+        // them. A rendered outcome goes into `order`, keyed by its index;
+        // whichever worker can take the writer then appends every outcome
+        // that is next in input order. No writer thread to wake for each page
+        // and no batch barriers; workers never run more than `window` inputs
+        // ahead of what is written, which bounds memory.
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.jobs.max(1))
             .build()
@@ -429,17 +434,6 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             }),
             Condvar::new(),
         );
-        let mut writer = Writer {
-            sinks,
-            counts: Counts::default(),
-            manifest: Vec::new(),
-            done: missing.len(),
-            reported: 0,
-            result: Ok(()),
-        };
-        for outcome in missing {
-            writer.record(outcome);
-        }
         let writer_lock = Mutex::new(writer);
         let (next, order, writer, stop) = (&next, &order, &writer_lock, &stop);
         let drain = |blocking: bool| {
@@ -455,7 +449,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
                 };
                 loop {
                     // Take what is next in order, then write it unlocked.
-                    let ready: Vec<Outcome> = {
+                    let ready: Vec<Ready> = {
                         let mut o = lock(&order.0);
                         let mut ready = Vec::new();
                         while let Some(outcome) = {
@@ -470,8 +464,8 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
                     if ready.is_empty() {
                         break;
                     }
-                    for outcome in ready {
-                        w.record(outcome);
+                    for r in ready {
+                        w.record(sinks, r);
                     }
                     if w.result.is_err() {
                         stop.store(true, Ordering::Relaxed);
@@ -506,8 +500,8 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
                                 o = order.1.wait(o).unwrap_or_else(|e| e.into_inner());
                             }
                         }
-                        let outcome = process(&inputs[i], opts.max_bytes);
-                        lock(&order.0).pending.insert(i, outcome);
+                        let ready = Ready::new(sinks, process(&inputs[i], opts.max_bytes));
+                        lock(&order.0).pending.insert(i, ready);
                         drain(false);
                     }
                 });
@@ -515,12 +509,11 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         });
         // Every worker has returned: write whatever is left in order.
         drain(true);
-        let w = writer_lock.into_inner().unwrap_or_else(|e| e.into_inner());
-        progress(w.done, total);
-        let (sinks, counts, manifest) = (w.sinks, w.counts, w.manifest);
-        w.result?;
-        (sinks, counts, manifest)
+        writer_lock.into_inner().unwrap_or_else(|e| e.into_inner())
     };
+    progress(writer.done, total);
+    writer.result?;
+    let (mut counts, mut manifest_inputs) = (writer.counts, writer.manifest);
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
             path: s.path.clone(),
@@ -532,7 +525,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         counts.skipped += 1;
     }
     counts.inputs = counts.reports + counts.failed + counts.skipped;
-    sink::finish_all(sinks.into_iter().map(|s| move || s.finish()))?;
+    sink::finish_all(all_sinks.into_iter().map(|s| move || s.finish()))?;
     let manifest = Manifest {
         tool: "nianbao",
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -557,13 +550,64 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
 
 /// Outcomes waiting for their turn, and the index of the next to write.
 struct Order {
-    pending: std::collections::BTreeMap<usize, Outcome>,
+    pending: std::collections::BTreeMap<usize, Ready>,
     expect: usize,
 }
 
-/// The sinks and what has been written to them.
+/// An outcome rendered by every sink, with what it adds to the manifest:
+/// all that writing it in its turn needs.
+struct Ready {
+    rendered: Result<Vec<sink::Rendered>>,
+    counts: Counts,
+    input: ManifestInput,
+}
+
+impl Ready {
+    /// Renders an outcome for every sink (on the calling worker).
+    fn new(sinks: &[Box<dyn Sink>], outcome: Outcome) -> Ready {
+        let rendered = sinks.iter().map(|s| s.render(&outcome)).collect();
+        let mut counts = Counts::default();
+        let input = match &outcome {
+            Outcome::Extracted(x) => {
+                let r = &x.report;
+                counts.reports = 1;
+                counts.figures = r.figures.len();
+                counts.cells = r.cells.len();
+                counts.checks_failed = r
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == crate::model::CheckStatus::Fail)
+                    .count();
+                counts.with_warnings = usize::from(!r.warnings.is_empty());
+                ManifestInput {
+                    path: r.source.path.clone(),
+                    outcome: "ok",
+                    id: Some(r.id.clone()),
+                    stage: None,
+                    error: None,
+                }
+            }
+            Outcome::Failed { input, error } => {
+                counts.failed = 1;
+                ManifestInput {
+                    path: input.clone(),
+                    outcome: "failed",
+                    id: None,
+                    stage: Some(error.stage()),
+                    error: Some(error::chain(error)),
+                }
+            }
+        };
+        Ready {
+            rendered,
+            counts,
+            input,
+        }
+    }
+}
+
+/// What has been written so far.
 struct Writer {
-    sinks: Vec<Box<dyn Sink + Send>>,
     counts: Counts,
     manifest: Vec<ManifestInput>,
     done: usize,
@@ -572,15 +616,24 @@ struct Writer {
 }
 
 impl Writer {
-    /// Writes one outcome, unless a write has already failed.
-    fn record(&mut self, outcome: Outcome) {
+    /// Appends one rendered outcome to every sink, unless a write has
+    /// already failed.
+    fn record(&mut self, sinks: &[Box<dyn Sink>], ready: Ready) {
         if self.result.is_ok() {
-            self.result = record(
-                &mut self.sinks,
-                &mut self.counts,
-                &mut self.manifest,
-                outcome,
-            );
+            self.result = ready.rendered.and_then(|parts| {
+                sinks
+                    .iter()
+                    .zip(parts)
+                    .try_for_each(|(s, part)| s.write(part))
+            });
+            let (c, n) = (&mut self.counts, &ready.counts);
+            c.reports += n.reports;
+            c.failed += n.failed;
+            c.figures += n.figures;
+            c.cells += n.cells;
+            c.checks_failed += n.checks_failed;
+            c.with_warnings += n.with_warnings;
+            self.manifest.push(ready.input);
         }
         self.done += 1;
     }
@@ -589,49 +642,6 @@ impl Writer {
 /// Locks a mutex, taking the data over if a panicking thread poisoned it.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn record(
-    sinks: &mut [Box<dyn Sink + Send>],
-    counts: &mut Counts,
-    inputs: &mut Vec<ManifestInput>,
-    outcome: Outcome,
-) -> Result<()> {
-    for s in sinks.iter_mut() {
-        s.write(&outcome)?;
-    }
-    match &outcome {
-        Outcome::Extracted(x) => {
-            let r = &x.report;
-            counts.reports += 1;
-            counts.figures += r.figures.len();
-            counts.cells += r.cells.len();
-            counts.checks_failed += r
-                .checks
-                .iter()
-                .filter(|c| c.status == crate::model::CheckStatus::Fail)
-                .count();
-            counts.with_warnings += usize::from(!r.warnings.is_empty());
-            inputs.push(ManifestInput {
-                path: r.source.path.clone(),
-                outcome: "ok",
-                id: Some(r.id.clone()),
-                stage: None,
-                error: None,
-            });
-        }
-        Outcome::Failed { input, error } => {
-            counts.failed += 1;
-            inputs.push(ManifestInput {
-                path: input.clone(),
-                outcome: "failed",
-                id: None,
-                stage: Some(error.stage()),
-                error: Some(error::chain(error)),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Reads and extracts one input; every failure (a panic included) is an outcome.

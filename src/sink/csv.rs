@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::{AtomicFile, Outcome, Sink};
+use super::{Files, Outcome, Rendered, Sink};
 use crate::error::Result;
 use crate::model::{self, CheckStatus, format_number};
 
@@ -76,26 +76,29 @@ pub const CHECK_COLUMNS: [&str; 6] = [
     "detail",
 ];
 
-/// A CSV file: RFC 4180 quoting (a field is quoted only when it holds a
-/// comma, a quote or a line break), rows buffered and written in blocks.
-struct Writer {
-    file: AtomicFile,
+/// CSV rows being rendered: RFC 4180 quoting (a field is quoted only when
+/// it holds a comma, a quote or a line break).
+struct Rows {
     buf: Vec<u8>,
     first: bool,
 }
 
-impl Writer {
-    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Writer> {
-        let mut w = Writer {
-            file: AtomicFile::create(dir, name)?,
-            buf: Vec::with_capacity(128 * 1024),
+impl Rows {
+    fn new() -> Rows {
+        Rows {
+            buf: Vec::new(),
             first: true,
-        };
-        for h in header {
-            w.field(h);
         }
-        w.end_row()?;
-        Ok(w)
+    }
+
+    /// A header row.
+    fn header(columns: &[&str]) -> Vec<u8> {
+        let mut rows = Rows::new();
+        for c in columns {
+            rows.field(c);
+        }
+        rows.end_row();
+        rows.buf
     }
 
     fn field(&mut self, s: &str) {
@@ -123,6 +126,11 @@ impl Writer {
         self.field(&s);
     }
 
+    /// A count or index, without an allocation.
+    fn count(&mut self, n: usize) {
+        self.field(itoa::Buffer::new().format(n))
+    }
+
     fn number(&mut self, v: Option<f64>) {
         match v {
             // Whole numbers (nearly all of them) without an allocation.
@@ -134,37 +142,17 @@ impl Writer {
         }
     }
 
-    fn end_row(&mut self) -> Result<()> {
+    fn end_row(&mut self) {
         self.buf.push(b'\n');
         self.first = true;
-        if self.buf.len() >= 64 * 1024 {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        self.file.write_all(&self.buf)?;
-        self.buf.clear();
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<()> {
-        self.flush()?;
-        self.file.commit()
     }
 }
 
 /// Writes the four CSV tables.
 pub struct CsvTables {
-    reports: Writer,
-    figures: Writer,
-    cells: Writer,
-    checks: Writer,
+    files: Files,
     /// Column of each cell key in `reports.csv` (after the metadata columns).
     column: std::collections::HashMap<String, usize>,
-    /// One report's cell values, by column (reused).
-    values: Vec<Option<f64>>,
 }
 
 impl CsvTables {
@@ -174,12 +162,17 @@ impl CsvTables {
         let mut header: Vec<&str> = REPORT_COLUMNS.to_vec();
         header.extend(keys.iter().map(String::as_str));
         header.extend(["checks_pass", "checks_fail", "checks_na"]);
+        let files = Files::create(
+            dir,
+            &[
+                ("reports.csv", &Rows::header(&header)),
+                ("figures.csv", &Rows::header(&FIGURE_COLUMNS)),
+                ("cells.csv", &Rows::header(&CELL_COLUMNS)),
+                ("checks.csv", &Rows::header(&CHECK_COLUMNS)),
+            ],
+        )?;
         Ok(CsvTables {
-            reports: Writer::create(dir, "reports.csv", &header)?,
-            figures: Writer::create(dir, "figures.csv", &FIGURE_COLUMNS)?,
-            cells: Writer::create(dir, "cells.csv", &CELL_COLUMNS)?,
-            checks: Writer::create(dir, "checks.csv", &CHECK_COLUMNS)?,
-            values: vec![None; keys.len()],
+            files,
             column: keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect(),
         })
     }
@@ -196,23 +189,26 @@ pub fn safe(s: &str) -> Cow<'_, str> {
 }
 
 impl Sink for CsvTables {
-    fn write(&mut self, outcome: &Outcome) -> Result<()> {
+    fn render(&self, outcome: &Outcome) -> Result<Rendered> {
         let Outcome::Extracted(x) = outcome else {
-            return Ok(());
+            return Ok(Rendered::default());
         };
         let r = &x.report;
         let count = |s: CheckStatus| r.checks.iter().filter(|c| c.status == s).count();
-        let w = &mut self.reports;
+        let mut w = Rows::new();
         w.field(&r.id);
         w.text(&r.source.path);
         w.text(r.source.url.as_deref().unwrap_or(""));
         w.field(&r.source.sha256);
-        w.field(&r.source.bytes.to_string());
+        w.field(itoa::Buffer::new().format(r.source.bytes));
         w.field(&r.source.encoding);
         w.field(r.source.encoding_from.as_str());
         w.text(r.title.as_deref().unwrap_or(""));
         w.text(r.agency.as_deref().unwrap_or(""));
-        w.field(&r.year.map(|y| y.to_string()).unwrap_or_default());
+        match r.year {
+            Some(y) => w.field(itoa::Buffer::new().format(y)),
+            None => w.field(""),
+        }
         w.text(r.published.as_deref().unwrap_or(""));
         w.text(r.signed.as_deref().unwrap_or(""));
         w.field(
@@ -228,26 +224,27 @@ impl Sink for CsvTables {
                 .unwrap_or(""),
         );
         w.field(r.template.as_str());
-        w.field(&r.sections.len().to_string());
-        w.field(&r.figures.len().to_string());
-        w.field(&r.cells.len().to_string());
-        w.field(&r.warnings.len().to_string());
-        self.values.iter_mut().for_each(|v| *v = None);
+        w.count(r.sections.len());
+        w.count(r.figures.len());
+        w.count(r.cells.len());
+        w.count(r.warnings.len());
+        let mut values = vec![None; self.column.len()];
         for (key, cell) in &r.cells {
             if let Some(&i) = self.column.get(key.as_str()) {
-                self.values[i] = cell.value;
+                values[i] = cell.value;
             }
         }
-        for &v in &self.values {
+        for v in values {
             w.number(v);
         }
         for status in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Na] {
-            w.field(&count(status).to_string());
+            w.count(count(status));
         }
-        w.end_row()?;
+        w.end_row();
+        let reports = w.buf;
 
+        let mut w = Rows::new();
         for f in &r.figures {
-            let w = &mut self.figures;
             w.field(&r.id);
             w.field(&f.section.map(|s| s.to_string()).unwrap_or_default());
             w.text(&f.label);
@@ -255,14 +252,14 @@ impl Sink for CsvTables {
             w.text(&f.unit);
             w.field(f.qualifier.as_str());
             w.text(&f.text);
-            w.field(&f.start.to_string());
-            w.field(&f.end.to_string());
+            w.count(f.start);
+            w.count(f.end);
             w.text(&f.raw);
-            w.end_row()?;
+            w.end_row();
         }
+        let figures = std::mem::take(&mut w.buf);
         for (key, c) in &r.cells {
             let mut parts = key.splitn(3, "__");
-            let w = &mut self.cells;
             w.field(&r.id);
             w.field(key);
             w.field(parts.next().unwrap_or(""));
@@ -272,33 +269,30 @@ impl Sink for CsvTables {
             w.text(&c.raw);
             w.field(c.state.as_str());
             w.field(if c.inferred { "true" } else { "false" });
-            w.end_row()?;
+            w.end_row();
         }
+        let cells = std::mem::take(&mut w.buf);
         for c in &r.checks {
-            let w = &mut self.checks;
             w.field(&r.id);
             w.text(&c.rule);
             w.field(c.status.as_str());
             w.number(c.expected);
             w.number(c.actual);
             w.text(&c.detail);
-            w.end_row()?;
+            w.end_row();
         }
-        Ok(())
+        Ok(Rendered(vec![reports, figures, cells, w.buf]))
+    }
+
+    fn write(&self, rendered: Rendered) -> Result<()> {
+        self.files.append(rendered)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
-        let this = *self;
         // Flushing, syncing and renaming wait on the disk: all four at once.
-        finish_all(
-            [this.reports, this.figures, this.cells, this.checks]
-                .into_iter()
-                .map(|w| move || w.finish()),
-        )
+        self.files.commit()
     }
 }
-
-use super::finish_all;
 
 #[cfg(test)]
 mod tests {
@@ -306,16 +300,15 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_needed() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = Writer::create(dir.path(), "t.csv", &["a", "b"]).unwrap();
+        let mut w = Rows::new();
+        w.buf = Rows::header(&["a", "b"]);
         w.field("x,y");
         w.field("say \"hi\"");
-        w.end_row().unwrap();
+        w.end_row();
         w.field("line\nbreak");
         w.text("=1+1");
-        w.end_row().unwrap();
-        w.finish().unwrap();
-        let got = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
+        w.end_row();
+        let got = String::from_utf8(w.buf).unwrap();
         assert_eq!(
             got,
             "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",'=1+1\n"

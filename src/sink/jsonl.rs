@@ -6,34 +6,38 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{AtomicFile, Outcome, Sink};
+use super::{Files, Outcome, Rendered, Sink};
 use crate::error::{self, Error, Result, Stage};
 
 /// Writes `reports.jsonl`.
 pub struct ReportsJsonl {
-    file: AtomicFile,
+    file: Files,
 }
 
 impl ReportsJsonl {
     /// Creates the file in `dir`.
     pub fn create(dir: &Path) -> Result<Self> {
         Ok(ReportsJsonl {
-            file: AtomicFile::create(dir, "reports.jsonl")?,
+            file: Files::create(dir, &[("reports.jsonl", b"")])?,
         })
     }
 }
 
 impl Sink for ReportsJsonl {
-    fn write(&mut self, outcome: &Outcome) -> Result<()> {
+    fn render(&self, outcome: &Outcome) -> Result<Rendered> {
+        let mut line = Vec::new();
         if let Outcome::Extracted(x) = outcome {
-            let mut line = serde_json::to_vec(&x.report).map_err(|source| Error::Serialize {
+            line = serde_json::to_vec(&x.report).map_err(|source| Error::Serialize {
                 what: "report",
                 source,
             })?;
             line.push(b'\n');
-            self.file.write_all(&line)?;
         }
-        Ok(())
+        Ok(Rendered(vec![line]))
+    }
+
+    fn write(&self, rendered: Rendered) -> Result<()> {
+        self.file.append(rendered)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -54,34 +58,38 @@ pub struct Failure<'a> {
 
 /// Writes `failures.jsonl`.
 pub struct FailuresJsonl {
-    file: AtomicFile,
+    file: Files,
 }
 
 impl FailuresJsonl {
     /// Creates the file in `dir`.
     pub fn create(dir: &Path) -> Result<Self> {
         Ok(FailuresJsonl {
-            file: AtomicFile::create(dir, "failures.jsonl")?,
+            file: Files::create(dir, &[("failures.jsonl", b"")])?,
         })
     }
 }
 
 impl Sink for FailuresJsonl {
-    fn write(&mut self, outcome: &Outcome) -> Result<()> {
+    fn render(&self, outcome: &Outcome) -> Result<Rendered> {
+        let mut line = Vec::new();
         if let Outcome::Failed { input, error } = outcome {
             let f = Failure {
                 input,
                 stage: error.stage(),
                 error: error::chain(error),
             };
-            let mut line = serde_json::to_vec(&f).map_err(|source| Error::Serialize {
+            line = serde_json::to_vec(&f).map_err(|source| Error::Serialize {
                 what: "failure",
                 source,
             })?;
             line.push(b'\n');
-            self.file.write_all(&line)?;
         }
-        Ok(())
+        Ok(Rendered(vec![line]))
+    }
+
+    fn write(&self, rendered: Rendered) -> Result<()> {
+        self.file.append(rendered)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {

@@ -1,5 +1,9 @@
-//! Output files. Each format is a [`Sink`]; the pipeline hands every outcome
-//! to every sink, in input order, one outcome at a time.
+//! Output files. Each format is a [`Sink`], and writing an outcome takes two
+//! steps: [`Sink::render`] turns it into bytes (the costly part: JSON and CSV
+//! formatting), on the worker that extracted it and in parallel with the
+//! other workers; [`Sink::write`] appends those bytes to the files, in input
+//! order, one outcome at a time. So the part of a run that cannot be parallel
+//! is little more than copying bytes.
 //!
 //! Files are written under a temporary name in the output directory and
 //! renamed into place by [`Sink::finish`], so a crash never leaves a
@@ -12,6 +16,7 @@ pub mod jsonl;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::extract::Extraction;
@@ -30,12 +35,57 @@ pub enum Outcome {
     },
 }
 
+/// What a sink made of one outcome: the bytes to append to each of its files,
+/// in the order of its files (empty where the outcome adds nothing).
+#[derive(Debug, Default)]
+pub struct Rendered(pub Vec<Vec<u8>>);
+
 /// An output format.
-pub trait Sink {
-    /// Writes one outcome.
-    fn write(&mut self, outcome: &Outcome) -> Result<()>;
+pub trait Sink: Send + Sync {
+    /// Renders one outcome. Runs on any worker, in parallel with the others;
+    /// touches no file.
+    fn render(&self, outcome: &Outcome) -> Result<Rendered>;
+    /// Appends what [`Sink::render`] made of an outcome. The pipeline calls
+    /// it in input order, from one thread at a time.
+    fn write(&self, rendered: Rendered) -> Result<()>;
     /// Flushes and moves the file(s) into place.
     fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// A sink's output files, appended to in turn and committed together.
+pub struct Files(Mutex<Vec<AtomicFile>>);
+
+impl Files {
+    /// Creates `dir/name` for each name (as temporary files for now), each
+    /// starting with its header bytes.
+    pub fn create(dir: &Path, files: &[(&str, &[u8])]) -> Result<Files> {
+        let mut out = Vec::with_capacity(files.len());
+        for (name, header) in files {
+            let mut f = AtomicFile::create(dir, name)?;
+            f.write_all(header)?;
+            out.push(f);
+        }
+        Ok(Files(Mutex::new(out)))
+    }
+
+    /// Appends each part to its file.
+    pub fn append(&self, rendered: Rendered) -> Result<()> {
+        // Only the thread writing in order calls this: the lock is never
+        // contended, and a panic elsewhere cannot leave a file half-appended.
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (f, part) in files.iter_mut().zip(rendered.0) {
+            if !part.is_empty() {
+                f.write_all(&part)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes, syncs and renames every file into place, all at once.
+    pub fn commit(self) -> Result<()> {
+        let files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        finish_all(files.into_iter().map(|f| move || f.commit()))
+    }
 }
 
 /// A file written under a temporary name and renamed into place on
@@ -187,11 +237,23 @@ impl TextSink {
 }
 
 impl Sink for TextSink {
-    fn write(&mut self, outcome: &Outcome) -> Result<()> {
-        if let Outcome::Extracted(x) = outcome {
-            let mut text = x.text.clone();
-            text.push('\n');
-            write_file(&self.dir, &format!("{}.txt", x.report.id), text.as_bytes())?;
+    /// The file name, then the text (nothing for a failed input). Files are
+    /// written in order too: two inputs with the same bytes share an id.
+    fn render(&self, outcome: &Outcome) -> Result<Rendered> {
+        Ok(match outcome {
+            Outcome::Extracted(x) => {
+                let mut text = Vec::with_capacity(x.text.len() + 1);
+                text.extend_from_slice(x.text.as_bytes());
+                text.push(b'\n');
+                Rendered(vec![format!("{}.txt", x.report.id).into_bytes(), text])
+            }
+            Outcome::Failed { .. } => Rendered::default(),
+        })
+    }
+
+    fn write(&self, rendered: Rendered) -> Result<()> {
+        if let [name, text] = &rendered.0[..] {
+            write_file(&self.dir, &String::from_utf8_lossy(name), text)?;
         }
         Ok(())
     }
