@@ -37,21 +37,23 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def timed(cmd):
-    """Runs cmd; returns (wall seconds, peak RSS in KB or None)."""
+def timed(cmd, ok=(0, 1)):
+    """Runs cmd; returns (wall seconds, peak RSS in KB or None). An exit code
+    outside `ok` ends the comparison (nianbao exits 1 when some input failed;
+    the peer must exit 0: a peer that cannot even start would look fast)."""
     time_bin = "/usr/bin/time"
     if os.path.exists(time_bin):
         t0 = time.perf_counter()
         p = subprocess.run([time_bin, "-v", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - t0
-        if p.returncode not in (0, 1):
-            sys.exit(f"compare: {' '.join(cmd[:3])} … failed:\n{p.stderr[-2000:]}")
+        if p.returncode not in ok:
+            sys.exit(f"compare: {' '.join(cmd[:3])} … failed (exit {p.returncode}):\n{p.stderr[-2000:]}")
         m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
         return wall, int(m.group(1)) if m else None
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if p.returncode not in (0, 1):
-        sys.exit(f"compare: {' '.join(cmd[:3])} … failed")
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode not in ok:
+        sys.exit(f"compare: {' '.join(cmd[:3])} … failed (exit {p.returncode}):\n{p.stderr[-2000:]}")
     return time.perf_counter() - t0, None
 
 
@@ -82,7 +84,7 @@ def main():
         ours, peer, rss = [], [], []
         for _ in range(a.runs):
             if not a.no_peer:
-                peer.append(timed([sys.executable, a.peer, pages, os.path.join(work, "py-out"), "--jobs", str(a.jobs)])[0])
+                peer.append(timed([sys.executable, a.peer, pages, os.path.join(work, "py-out"), "--jobs", str(a.jobs)], ok=(0,))[0])
             wall, kb = timed([BIN, "extract", pages, "--out", os.path.join(work, "nb-out"), "--jobs", str(a.jobs), "-q"])
             ours.append(wall)
             rss.append(kb)

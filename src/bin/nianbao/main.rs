@@ -17,6 +17,7 @@ use clap::Parser;
 use args::{Cli, Command};
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
@@ -31,6 +32,22 @@ fn main() -> ExitCode {
             eprintln!("nianbao: {err:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Asks Linux not to back this process's memory with transparent huge pages.
+/// Its allocations are small and short-lived: with huge pages mimalloc's
+/// arenas tripled the peak RSS (36 → 13 MB with one job), and every 2 MB
+/// fault on a host whose memory another process had just fragmented went
+/// through direct compaction: the first run after the Python peer in the
+/// bench took 0.38 s instead of 0.30 s, all of it in the kernel.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes nothing
+    // but this process's huge-page policy; a kernel without it returns an
+    // error, which leaves things as they were.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
