@@ -299,6 +299,31 @@ pub struct Counts {
     pub with_warnings: usize,
 }
 
+impl Counts {
+    /// Adds another tally to this one.
+    fn add(&mut self, other: &Counts) {
+        // Destructured, so that a new field cannot be left out.
+        let Counts {
+            inputs,
+            reports,
+            failed,
+            skipped,
+            figures,
+            cells,
+            checks_failed,
+            with_warnings,
+        } = other;
+        self.inputs += inputs;
+        self.reports += reports;
+        self.failed += failed;
+        self.skipped += skipped;
+        self.figures += figures;
+        self.cells += cells;
+        self.checks_failed += checks_failed;
+        self.with_warnings += with_warnings;
+    }
+}
+
 /// One input's line in `manifest.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestInput {
@@ -626,13 +651,7 @@ impl Writer {
                     .zip(parts)
                     .try_for_each(|(s, part)| s.write(part))
             });
-            let (c, n) = (&mut self.counts, &ready.counts);
-            c.reports += n.reports;
-            c.failed += n.failed;
-            c.figures += n.figures;
-            c.cells += n.cells;
-            c.checks_failed += n.checks_failed;
-            c.with_warnings += n.with_warnings;
+            self.counts.add(&ready.counts);
             self.manifest.push(ready.input);
         }
         self.done += 1;
