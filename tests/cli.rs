@@ -250,7 +250,7 @@ fn text_flag_writes_the_text_offsets_refer_to() {
     }
 }
 
-/// Forty broken or hostile pages in one run: each ends in reports.jsonl or
+/// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or
 /// failures.jsonl, none panics, and the run finishes.
 #[test]
 fn hostile_batch_is_fully_accounted_for() {
@@ -274,7 +274,9 @@ fn hostile_batch_is_fully_accounted_for() {
         ("zip.html".into(), b"PK\x03\x04\x14\0\0\0\x08\0".to_vec()),
         ("gzip.html".into(), b"\x1f\x8b\x08\0\0\0\0\0".to_vec()),
         ("truncated-gbk.html".into(), {
-            let mut b = b"<meta charset=gbk><div id=zoom><p class=\"x".to_vec();
+            // The attribute is closed: a page cut inside an attribute value shows
+            // nothing after the tag in a browser, and nothing is read from it.
+            let mut b = b"<meta charset=gbk><div id=zoom><p class=\"x\">".to_vec();
             b.extend(gbk(report));
             b.truncate(b.len() - 1);
             b
@@ -323,6 +325,10 @@ fn hostile_batch_is_fully_accounted_for() {
         (
             "unterminated-attribute.html".into(),
             format!("{para}<div class=\"never closed>{report}").into_bytes(),
+        ),
+        (
+            "cut-inside-attribute.html".into(),
+            format!("<div id=zoom><p class=\"x{report}").into_bytes(),
         ),
         ("whitespace-only.html".into(), b" \n\t\r\n   ".to_vec()),
         (
@@ -429,11 +435,11 @@ fn hostile_batch_is_fully_accounted_for() {
     }
     big.push_str("</div></body></html>");
     cases.push(("fifty-megabytes.html".into(), big.into_bytes()));
-    assert_eq!(cases.len(), 39);
+    assert_eq!(cases.len(), 40);
     for (name, bytes) in &cases {
         fs::write(dir.join(name), bytes).unwrap();
     }
-    // The fortieth: a path that does not exist.
+    // The forty-first: a path that does not exist.
     let started = std::time::Instant::now();
     let out = nianbao(
         &["extract", "in", "in/missing.html", "--out", "out", "-q"],
@@ -453,7 +459,7 @@ fn hostile_batch_is_fully_accounted_for() {
         assert!(f["stage"].is_string() && f["error"].is_string(), "{f}");
         assert!(seen.insert(f["input"].as_str().unwrap().to_string()));
     }
-    assert_eq!(seen.len(), 40, "{seen:?}");
+    assert_eq!(seen.len(), 41, "{seen:?}");
     for f in &failures {
         assert_ne!(f["stage"], "internal", "a panic: {f}");
     }
@@ -478,6 +484,8 @@ fn hostile_batch_is_fully_accounted_for() {
         "gzip.html",
         "whitespace-only.html",
         "scripts-only.html",
+        // A browser shows nothing of a page cut inside an attribute value.
+        "cut-inside-attribute.html",
         "missing.html",
     ] {
         assert!(
@@ -515,7 +523,7 @@ fn hostile_batch_is_fully_accounted_for() {
     assert_eq!(
         manifest["counts"]["reports"].as_u64().unwrap()
             + manifest["counts"]["failed"].as_u64().unwrap(),
-        40
+        41
     );
     assert!(elapsed.as_secs() < 300, "took {elapsed:?}");
 }

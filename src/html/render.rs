@@ -11,11 +11,23 @@ use super::{Dom, NONE, NodeId, NodeKind, flag};
 /// Cells with more visible characters than this are layout cells.
 const DATA_CELL_MAX: u32 = 160;
 
+/// A link target's text, all its `<a>` together, is at most this long, or
+/// its `<a>` average at most [`LINK_LABEL_AVG`] characters (a script menu
+/// of many short `javascript:` links). Past both, the `<a>` is not a link
+/// but markup left open: a cut tag such as `<a href="/col/9.html"</ul>`
+/// that browsers keep open over the rest of the page, copying it around
+/// every paragraph that follows (the article shows, as one long link). Its
+/// text counts as text, not as link text.
+const LINK_TEXT_MAX: u32 = 200;
+
+/// See [`LINK_TEXT_MAX`].
+const LINK_LABEL_AVG: u32 = 16;
+
 /// Per-node counts of visible text, computed bottom-up without recursion.
 pub struct Stats {
     /// Visible non-whitespace characters under each node.
     pub text: Vec<u32>,
-    /// Of those, characters inside links.
+    /// Of those, characters inside links (see [`LINK_TEXT_MAX`]).
     pub link: Vec<u32>,
     /// Han characters under each node (the report language).
     pub han: Vec<u32>,
@@ -28,10 +40,10 @@ impl Stats {
     pub fn new(dom: &Dom) -> Stats {
         let n = dom.nodes.len();
         let mut text = vec![0u32; n];
-        let mut link = vec![0u32; n];
         let mut han = vec![0u32; n];
         let mut has_table = vec![false; n];
-        // Children always have larger ids than their parents: one reverse pass.
+        let mut anchors = Vec::new();
+        // Children always have larger ids than their parents: reverse passes.
         for id in (1..n).rev() {
             let node = &dom.nodes[id];
             match &node.kind {
@@ -44,22 +56,21 @@ impl Stats {
                 NodeKind::Element(e) => {
                     if e.hidden || e.flags & flag::SKIP != 0 {
                         text[id] = 0;
-                        link[id] = 0;
                         han[id] = 0;
                     } else if &*e.name == "a" {
-                        link[id] = text[id];
+                        anchors.push(id as NodeId);
                     }
                 }
                 NodeKind::Document => {}
             }
             let p = node.parent as usize;
             text[p] += text[id];
-            link[p] += link[id];
             han[p] += han[id];
             if has_table[id] || matches!(&node.kind, NodeKind::Element(e) if &*e.name == "table") {
                 has_table[p] = true;
             }
         }
+        let link = link_text(dom, &text, &anchors);
         Stats {
             text,
             link,
@@ -67,6 +78,41 @@ impl Stats {
             has_table,
         }
     }
+}
+
+/// Link text under every node: the text of the `<a>` elements that are
+/// links (see [`LINK_TEXT_MAX`]), summed bottom-up.
+fn link_text(dom: &Dom, text: &[u32], anchors: &[NodeId]) -> Vec<u32> {
+    let mut link = vec![0u32; text.len()];
+    if anchors.is_empty() {
+        return link;
+    }
+    // Per target: number of <a>, their text.
+    let mut targets: std::collections::HashMap<Option<&str>, (u32, u32)> =
+        std::collections::HashMap::with_capacity(anchors.len());
+    for &a in anchors {
+        let t = targets
+            .entry(dom.attr(a, "href").map(str::trim))
+            .or_default();
+        t.0 += 1;
+        t.1 = t.1.saturating_add(text[a as usize]);
+    }
+    for &a in anchors {
+        let (count, total) = targets[&dom.attr(a, "href").map(str::trim)];
+        if total <= LINK_TEXT_MAX || total <= count * LINK_LABEL_AVG {
+            link[a as usize] = text[a as usize];
+        }
+    }
+    for id in (1..text.len()).rev() {
+        let node = &dom.nodes[id];
+        if let NodeKind::Element(e) = &node.kind
+            && (e.hidden || e.flags & flag::SKIP != 0)
+        {
+            link[id] = 0;
+        }
+        link[node.parent as usize] += link[id];
+    }
+    link
 }
 
 /// Visible (non-whitespace) characters and Han characters of a text,
@@ -303,5 +349,23 @@ mod tests {
         assert_eq!(s.text[div], 6);
         assert_eq!(s.link[div], 4);
         assert_eq!(s.han[div], 6);
+    }
+
+    #[test]
+    fn a_link_left_open_around_the_article_is_not_link_text() {
+        // Browsers keep a cut <a> open over all that follows, copying it
+        // into every paragraph.
+        let article = "<p>正文第一段的文字,足够长的一段话。</p>".repeat(20);
+        let menu = "<a href='javascript:;'>菜单</a>".repeat(60);
+        for cut in ["<a href", "<a href='/col/9.html'"] {
+            let dom = Dom::parse(&format!(
+                "<ul><li><a href=/1>栏目</a></li><li>{cut}</ul><div id=zoom><h1>标题</h1>{article}</div><a href=/2>打印</a>{menu}"
+            ));
+            let s = Stats::new(&dom);
+            let zoom = dom.descendants(0).find(|&n| dom.has_id(n, "zoom")).unwrap() as usize;
+            assert_eq!(s.text[zoom], 2 + 20 * 17);
+            assert_eq!(s.link[zoom], 0, "{cut}");
+            assert_eq!(s.link[0], 2 + 2 + 120, "{cut}");
+        }
     }
 }
