@@ -41,6 +41,10 @@ fn main() {
         "invariants::consistent_fixtures_fail_no_check",
         consistent_fixtures_fail_no_check,
     ));
+    trials.push(Trial::test(
+        "invariants::region_parse_agrees_with_whole_page",
+        region_parse_agrees_with_whole_page,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -71,6 +75,65 @@ fn consistent_fixtures_fail_no_check() -> Result<(), Failed> {
                 return Err(format!("{} fails {failed:?}", dir.display()).into());
             }
         }
+    }
+    Ok(())
+}
+
+/// Parsing only the region around a body container finds what parsing the
+/// whole page finds: the same body, tables, title and metas, and the same
+/// text above the body from the window's first whole line on.
+fn region_parse_agrees_with_whole_page() -> Result<(), Failed> {
+    use nianbao::decode::normalize::normalize;
+    use nianbao::extract::content;
+    let mut regions = 0;
+    for suite in ["fixtures/pages", "fixtures/regressions"] {
+        for dir in fs::read_dir(suite).map_err(|e| e.to_string())?.flatten() {
+            let path = input_file(&dir.path())?;
+            if Kind::of_path(&path) != Some(Kind::Html) {
+                continue;
+            }
+            let bytes = fs::read(&path).map_err(|e| e.to_string())?;
+            let meta: Option<serde_json::Value> = fs::read(dir.path().join("meta.json"))
+                .ok()
+                .and_then(|m| serde_json::from_slice(&m).ok());
+            let content_type = meta
+                .as_ref()
+                .and_then(|m| m["content_type"].as_str().map(str::to_string));
+            let Ok(decoded) = nianbao::decode::decode(&bytes, content_type.as_deref(), true) else {
+                continue;
+            };
+            if content::region(&decoded.text).is_some() {
+                regions += 1;
+            }
+            let (part, whole) = (
+                content::split(&decoded.text),
+                content::split_whole(&decoded.text),
+            );
+            let name = path.display();
+            if (
+                &part.body,
+                &part.title,
+                &part.metas,
+                &part.tables,
+                &part.warnings,
+            ) != (
+                &whole.body,
+                &whole.title,
+                &whole.metas,
+                &whole.tables,
+                &whole.warnings,
+            ) {
+                return Err(format!("{name}: the region parse differs").into());
+            }
+            let pre = normalize(&part.pre);
+            let tail = pre.find('\n').map_or("", |i| &pre[i..]);
+            if !normalize(&whole.pre).ends_with(tail) {
+                return Err(format!("{name}: text above the body differs: {pre:?}").into());
+            }
+        }
+    }
+    if regions == 0 {
+        return Err("no fixture page has a body container region".into());
     }
     Ok(())
 }

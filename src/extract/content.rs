@@ -120,26 +120,61 @@ pub struct Page {
 /// How much of the text before the body is kept for metadata.
 const PRE_KEEP: usize = 4000;
 
+/// Markup before a body container that is parsed with it (for the page
+/// heading, the 发布时间 line and metadata boxes above the article).
+const WINDOW: usize = 1500;
+
 /// Parses a page and splits off its report body.
+///
+/// Parsing is most of the cost of a portal page, and most of a portal page
+/// is navigation. So when a byte search finds the start tag of a CMS body
+/// container ([`BODY_IDS`], [`BODY_CLASSES`]; see [`region`]), only the
+/// page's head, its `<meta>` tags, the [`WINDOW`] bytes before that tag and
+/// everything after it are parsed. The result is used when the body found
+/// in it is such a container; otherwise (and without a container) the
+/// whole page is parsed.
 pub fn split(html: &str) -> Page {
-    let dom = Dom::parse(html);
-    let stats = Stats::new(&dom);
-    let mut warnings = Vec::new();
-    let root = container(&dom, &stats).unwrap_or_else(|| {
-        let r = densest(&dom, &stats);
-        let i = r as usize;
-        if (r == 0 || matches!(dom.name(r), "html" | "body")) && stats.link[i] * 5 > stats.text[i] {
-            warnings
-                .push("report body not isolated from the page: whole page text used".to_string());
+    if let Some(region) = region(html)
+        && let Some(page) = split_dom(&Dom::parse(&region), true)
+    {
+        return page;
+    }
+    split_whole(html)
+}
+
+/// [`split`] on the whole page, without the region pre-pass.
+pub fn split_whole(html: &str) -> Page {
+    split_dom(&Dom::parse(html), false).expect("a whole page always splits")
+}
+
+/// Splits a parsed page; `None` when `container_only` and the body is not a
+/// CMS body container.
+fn split_dom(dom: &Dom, container_only: bool) -> Option<Page> {
+    let stats = Stats::new(dom);
+    let mut warnings = dom.warnings.clone();
+    let root = match container(dom, &stats) {
+        Some((2, id)) => id,
+        _ if container_only => return None,
+        Some((_, id)) => id,
+        None => {
+            let r = densest(dom, &stats);
+            let i = r as usize;
+            if (r == 0 || matches!(dom.name(r), "html" | "body"))
+                && stats.link[i] * 5 > stats.text[i]
+            {
+                warnings.push(
+                    "report body not isolated from the page: whole page text used".to_string(),
+                );
+            }
+            r
         }
-        r
-    });
-    let skip = |id: NodeId| furniture(&dom, &stats, id);
-    let body = render::render(&dom, &stats, root, NONE, &skip);
+    };
+    let skip = |id: NodeId| furniture(dom, &stats, id);
+    let body = render::render(dom, &stats, root, NONE, &skip);
     let mut pre = if root == 0 {
         String::new()
     } else {
-        render::render(&dom, &stats, 0, root, &|_| false)
+        render::render(dom, &stats, 0, root, &|_| false)
     };
     if pre.len() > PRE_KEEP {
         let mut cut = pre.len() - PRE_KEEP;
@@ -148,15 +183,260 @@ pub fn split(html: &str) -> Page {
         }
         pre.drain(..cut);
     }
-    let tables = crate::html::table::grids(&dom, &stats, root);
-    Page {
+    let tables = crate::html::table::grids(dom, &stats, root);
+    Some(Page {
         body,
         pre,
         title: dom.title.clone(),
         metas: dom.metas.clone(),
         tables,
         warnings,
+    })
+}
+
+/// The part of a page worth parsing, when a byte search finds a body
+/// container: the page up to its `<body>` tag, every `<meta>` tag between
+/// there and the window, then from [`WINDOW`] bytes before the container's
+/// start tag (at a tag start) to the end. `None` when no container start tag
+/// is found outside comments and scripts, when the page has no `<body>` tag
+/// or no `<title>` before it, or when the region would not be much smaller
+/// than the page.
+///
+/// This is a search, not a parse: what it finds is only used if the parse
+/// of the region confirms a body container (see [`split`]).
+pub fn region(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    let mut hidden = Hidden::new(b);
+    let body_tag = hidden.find_tag(0, b.len(), b"body")?;
+    hidden.find_tag(0, body_tag, b"title")?;
+    let start = memchr::memchr_iter(b'=', &b[body_tag..])
+        .map(|p| body_tag + p)
+        .find_map(|eq| container_tag(b, eq).filter(|&lt| !hidden.covers(lt)))?;
+    // Back from WINDOW bytes before the container to a tag start outside
+    // comments and scripts.
+    let mut from = start.saturating_sub(WINDOW);
+    loop {
+        if from <= body_tag {
+            return None;
+        }
+        if let Some(span) = hidden.span_at(from) {
+            from = span;
+        } else if b[from] == b'<' && b.get(from + 1).is_some_and(u8::is_ascii_alphabetic) {
+            break;
+        } else {
+            from = memchr::memrchr(b'<', &b[..from]).unwrap_or(0);
+        }
     }
+    if (html.len() - from) + body_tag > html.len() * 9 / 10 {
+        return None;
+    }
+    let mut out = String::with_capacity(body_tag + html.len() - from + 256);
+    out.push_str(&html[..body_tag]);
+    let mut at = body_tag;
+    while let Some(meta) = hidden.find_tag(at, from, b"meta") {
+        let end = memchr::memchr(b'>', &b[meta..from]).map_or(from, |e| meta + e + 1);
+        out.push_str(&html[meta..end]);
+        at = end;
+    }
+    out.push_str(&html[from..]);
+    Some(out)
+}
+
+/// The start of the tag around the attribute whose `=` is at `eq`, when
+/// that attribute is an `id` or `class` naming a body container
+/// ([`BODY_IDS`], [`BODY_CLASSES`]) and the tag is one that starts an
+/// element wherever it stands (not a table part).
+fn container_tag(b: &[u8], eq: usize) -> Option<usize> {
+    // The attribute name before `=`.
+    let name_end = eq
+        - b[..eq]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+    let attr_start = b[..name_end]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphanumeric())
+        .map_or(0, |p| p + 1);
+    let attr = &b[attr_start..name_end];
+    let list: &[&str] = if attr.eq_ignore_ascii_case(b"id") {
+        BODY_IDS
+    } else if attr.eq_ignore_ascii_case(b"class") {
+        BODY_CLASSES
+    } else {
+        return None;
+    };
+    if attr_start == 0 || !b[attr_start - 1].is_ascii_whitespace() {
+        return None;
+    }
+    // Its value: quoted, or up to a space or `>`.
+    let mut v = eq + 1;
+    while b.get(v).is_some_and(u8::is_ascii_whitespace) {
+        v += 1;
+    }
+    let value = match b.get(v) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let len = memchr::memchr(q, b.get(v + 1..)?)?;
+            &b[v + 1..v + 1 + len]
+        }
+        _ => {
+            let len = b[v..]
+                .iter()
+                .position(|c| c.is_ascii_whitespace() || *c == b'>')
+                .unwrap_or(b.len() - v);
+            &b[v..v + len]
+        }
+    };
+    if !value
+        .split(u8::is_ascii_whitespace)
+        .any(|w| list.iter().any(|l| l.as_bytes().eq_ignore_ascii_case(w)))
+    {
+        return None;
+    }
+    // The tag: `<name` with nothing closed between it and the attribute.
+    let lt = memchr::memrchr(b'<', &b[..attr_start])?;
+    if memchr::memchr(b'>', &b[lt..attr_start]).is_some() {
+        return None;
+    }
+    let tag = &b[lt + 1..attr_start];
+    let name = &tag[..tag
+        .iter()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(tag.len())];
+    [
+        &b"div"[..],
+        b"section",
+        b"article",
+        b"main",
+        b"span",
+        b"font",
+        b"p",
+        b"center",
+        b"form",
+    ]
+    .iter()
+    .any(|n| n.eq_ignore_ascii_case(name))
+    .then_some(lt)
+}
+
+/// The spans of a page whose text is not markup: comments, and the
+/// contents of script, style, textarea, title and the like, each from its
+/// opening `<` to its end. Found by a search for their openers and closers,
+/// as far into the page as has been asked about; tags inside them are not
+/// tags.
+struct Hidden<'a> {
+    b: &'a [u8],
+    spans: Vec<(usize, usize)>,
+    /// Every span starting before this offset is known.
+    scanned: usize,
+}
+
+/// Elements whose contents are raw text (tag names, lower case).
+const RAW_TEXT: [&str; 9] = [
+    "script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes",
+];
+
+impl<'a> Hidden<'a> {
+    fn new(b: &'a [u8]) -> Hidden<'a> {
+        Hidden {
+            b,
+            spans: Vec::new(),
+            scanned: 0,
+        }
+    }
+
+    /// Finds the spans that start before `to`.
+    fn scan_to(&mut self, to: usize) {
+        let b = self.b;
+        while self.scanned < to.min(b.len()) {
+            let Some(p) = memchr::memchr(b'<', &b[self.scanned..]) else {
+                self.scanned = b.len();
+                return;
+            };
+            let start = self.scanned + p;
+            let rest = &b[start + 1..];
+            let close = if rest.starts_with(b"!--") {
+                let rest = &rest[3..];
+                // `<!-->` and `<!--->` are whole (empty) comments.
+                if rest.starts_with(b">") {
+                    Some(start + 5)
+                } else if rest.starts_with(b"->") {
+                    Some(start + 6)
+                } else {
+                    Some(memchr::memmem::find(rest, b"-->").map_or(b.len(), |e| start + 4 + e + 3))
+                }
+            } else if let Some(name) = rest
+                .first()
+                .filter(|c| matches!(c.to_ascii_lowercase(), b's' | b't' | b'x' | b'n' | b'i'))
+                .and_then(|_| {
+                    RAW_TEXT
+                        .iter()
+                        .map(|n| n.as_bytes())
+                        .find(|n| is_tag(b, start + 1, n))
+                })
+            {
+                let from = start + 1 + name.len();
+                Some(find_end_tag(&b[from..], name).map_or(b.len(), |e| from + e))
+            } else {
+                None
+            };
+            match close {
+                Some(end) => {
+                    self.spans.push((start, end));
+                    self.scanned = end.max(start + 1);
+                }
+                None => self.scanned = start + 1,
+            }
+        }
+    }
+
+    /// The start of the span covering `at` (not at its own `<`), if any.
+    fn span_at(&mut self, at: usize) -> Option<usize> {
+        self.scan_to(at + 1);
+        let i = self.spans.partition_point(|&(start, _)| start <= at);
+        let &(start, end) = self.spans.get(i.checked_sub(1)?)?;
+        (at < end && at > start).then_some(start)
+    }
+
+    fn covers(&mut self, at: usize) -> bool {
+        self.span_at(at).is_some()
+    }
+
+    /// The first `<name` start tag at or after `from` and before `to`,
+    /// outside the spans (ASCII case ignored).
+    fn find_tag(&mut self, from: usize, to: usize, name: &[u8]) -> Option<usize> {
+        let b = &self.b[..to];
+        let mut at = from;
+        while let Some(p) = memchr::memchr(b'<', b.get(at..)?) {
+            let lt = at + p;
+            if is_tag(b, lt + 1, name) && !self.covers(lt) {
+                return Some(lt);
+            }
+            at = lt + 1;
+        }
+        None
+    }
+}
+
+/// The first `</name` end tag in `b` (ASCII case ignored).
+fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(p) = memchr::memmem::find(&b[at..], b"</") {
+        let lt = at + p;
+        if is_tag(b, lt + 2, name) {
+            return Some(lt);
+        }
+        at = lt + 2;
+    }
+    None
+}
+
+/// Whether `name` (ASCII case ignored) starts at `at` and ends there.
+fn is_tag(b: &[u8], at: usize, name: &[u8]) -> bool {
+    b.get(at..at + name.len())
+        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        && b.get(at + name.len())
+            .is_none_or(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
 }
 
 /// Whether `word` is in `list` (lower-case ASCII), ignoring ASCII case.
@@ -171,8 +451,9 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-/// The best CMS content container, if the page has one with real text.
-fn container(dom: &Dom, stats: &Stats) -> Option<NodeId> {
+/// The best CMS content container, if the page has one with real text, and
+/// its tier (2: a body container, 1: a generic one).
+fn container(dom: &Dom, stats: &Stats) -> Option<(u8, NodeId)> {
     let mut best: Option<(u8, u32, NodeId)> = None; // (tier, han, id)
     for id in dom.descendants(0) {
         let Some(e) = dom.element(id) else { continue };
@@ -217,7 +498,7 @@ fn container(dom: &Dom, stats: &Stats) -> Option<NodeId> {
             return None;
         }
     }
-    Some(id)
+    Some((tier, id))
 }
 
 /// The deepest element holding nearly all of the page's non-link text.
@@ -288,6 +569,76 @@ mod tests {
     use crate::decode::normalize::normalize;
 
     const LONG: &str = "本年度报告根据《中华人民共和国政府信息公开条例》要求编制,全文包括概述、主动公开政府信息情况等部分。";
+
+    /// A portal page: navigation, the heading, a body container, a footer.
+    fn portal(container: &str, extra_nav: &str) -> String {
+        let nav: String = (0..80)
+            .map(|i| format!("<li><a href=\"/col/col{i}/index.html\">栏目{i}</a></li>"))
+            .collect();
+        format!(
+            "<!DOCTYPE html><html><head><meta charset=utf-8><title>某县2020年报告_某县人民政府</title>\
+             <script>document.getElementById('zoom');</script></head><body>{extra_nav}<ul class=nav>{nav}</ul>\
+             <meta name=PubDate content=2021-01-20><div class=article><h1>某县2020年政府信息公开工作年度报告</h1>\
+             <div class=info>发布时间:2021-01-20</div>{container}<p>{LONG}</p><p>一、总体情况</p></div></div>\
+             <div class=footer>版权所有</div></body></html>"
+        )
+    }
+
+    #[test]
+    fn the_region_is_the_head_metas_and_the_body_container() {
+        let html = portal("<div id=\"zoom\" class=\"content TRS_Editor\">", "");
+        let region = region(&html).expect("a container");
+        assert!(region.starts_with("<!DOCTYPE html><html><head>"));
+        assert!(region.contains("<meta name=PubDate content=2021-01-20>"));
+        assert!(!region.contains("栏目3<"), "the navigation is left out");
+        assert!(
+            region.contains("<h1>某县2020年"),
+            "the window keeps the heading"
+        );
+        let (part, whole) = (split(&html), split_whole(&html));
+        assert_eq!(part.body, whole.body);
+        assert_eq!(part.metas, whole.metas);
+        assert_eq!(part.title, whole.title);
+        // The same text before the body, from the window's first whole line.
+        let pre = normalize(&part.pre);
+        let from_second_line = &pre[pre.find('\n').unwrap()..];
+        assert!(normalize(&whole.pre).ends_with(from_second_line), "{pre:?}");
+        assert!(pre.ends_with("年度报告\n发布时间:2021-01-20"));
+    }
+
+    #[test]
+    fn containers_in_comments_scripts_and_tables_are_not_regions() {
+        for (container, nav) in [
+            ("<div class=article-content>", "<!-- <div id=zoom> -->"),
+            (
+                "<div class=article-content>",
+                "<script>var s='<div id=\"zoom\">';</script>",
+            ),
+            (
+                "<div class=article-content>",
+                "<textarea><div id=zoom></textarea>",
+            ),
+            ("<div class=article-content>", "<div title='id=zoom'></div>"),
+        ] {
+            let html = portal(container, nav);
+            let region = region(&html).expect("the real container");
+            assert!(region.contains(container), "{nav}");
+            assert!(!region.contains(nav), "{nav}");
+        }
+        // A table cell is only a cell inside its table: the whole page is parsed.
+        let html = portal("<table><tr><td class=TRS_Editor>", "");
+        assert_eq!(region(&html), None);
+        assert_eq!(
+            normalize(&split(&html).body),
+            normalize(&split_whole(&html).body)
+        );
+        // Without a container, or with a commented-out <body>, no region.
+        assert_eq!(region(&portal("<div class=other>", "")), None);
+        assert_eq!(
+            region("<html><head><title>x</title><!--<body>--></head><div id=zoom>"),
+            None
+        );
+    }
 
     #[test]
     fn cms_container_wins() {
