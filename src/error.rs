@@ -62,6 +62,15 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A CSV row could not be formatted.
+    #[error("cannot format a row of {what}")]
+    Csv {
+        /// The file the row was for.
+        what: &'static str,
+        /// The underlying error.
+        #[source]
+        source: csv::Error,
+    },
     /// A page store (see [`fetch::store`](crate::fetch::store)) could not be
     /// read or written.
     #[error("page store: cannot use {}", path.display())]
@@ -97,7 +106,7 @@ impl Error {
             Error::Client { .. } => Stage::Internal,
             Error::Binary { .. } => Stage::Decode,
             Error::NoText => Stage::Extract,
-            Error::Write { .. } | Error::Serialize { .. } => Stage::Write,
+            Error::Write { .. } | Error::Serialize { .. } | Error::Csv { .. } => Stage::Write,
             Error::Internal { .. } => Stage::Internal,
         }
     }

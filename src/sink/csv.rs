@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::{Files, Outcome, Rendered, Sink};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{self, CheckStatus, format_number};
 
 /// The metadata columns of `reports.csv`.
@@ -76,62 +76,63 @@ pub const CHECK_COLUMNS: [&str; 6] = [
     "detail",
 ];
 
-/// CSV rows being rendered: RFC 4180 quoting (a field is quoted only when
-/// it holds a comma, a quote or a line break).
+/// CSV rows being rendered into memory by the `csv` crate: RFC 4180
+/// quoting (a field is quoted only when it holds a comma, a quote or a line
+/// break), `\n` line ends.
 struct Rows {
-    buf: Vec<u8>,
-    first: bool,
+    w: csv::Writer<Vec<u8>>,
+    /// The file the rows are for (named in errors).
+    what: &'static str,
 }
 
 impl Rows {
-    fn new() -> Rows {
+    fn new(what: &'static str) -> Rows {
         Rows {
-            buf: Vec::new(),
-            first: true,
+            w: Rows::writer(),
+            what,
         }
+    }
+
+    fn writer() -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(Vec::new())
     }
 
     /// A header row.
-    fn header(columns: &[&str]) -> Vec<u8> {
-        let mut rows = Rows::new();
+    fn header(what: &'static str, columns: &[&str]) -> Result<Vec<u8>> {
+        let mut rows = Rows::new(what);
         for c in columns {
-            rows.field(c);
+            rows.field(c)?;
         }
-        rows.end_row();
-        rows.buf
+        rows.end_row()?;
+        rows.take()
     }
 
-    fn field(&mut self, s: &str) {
-        if !self.first {
-            self.buf.push(b',');
+    fn err(&self, source: csv::Error) -> Error {
+        Error::Csv {
+            what: self.what,
+            source,
         }
-        self.first = false;
-        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-            self.buf.push(b'"');
-            for part in s.split('"').enumerate() {
-                if part.0 > 0 {
-                    self.buf.extend_from_slice(b"\"\"");
-                }
-                self.buf.extend_from_slice(part.1.as_bytes());
-            }
-            self.buf.push(b'"');
-        } else {
-            self.buf.extend_from_slice(s.as_bytes());
-        }
+    }
+
+    fn field(&mut self, s: &str) -> Result<()> {
+        self.w.write_field(s).map_err(|e| self.err(e))
     }
 
     /// A text field, neutralised for spreadsheets.
-    fn text(&mut self, s: &str) {
+    fn text(&mut self, s: &str) -> Result<()> {
         let s = safe(s);
-        self.field(&s);
+        self.field(&s)
     }
 
     /// A count or index, without an allocation.
-    fn count(&mut self, n: usize) {
+    fn count(&mut self, n: usize) -> Result<()> {
         self.field(itoa::Buffer::new().format(n))
     }
 
-    fn number(&mut self, v: Option<f64>) {
+    fn number(&mut self, v: Option<f64>) -> Result<()> {
         match v {
             // Whole numbers (nearly all of them) without an allocation.
             Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => {
@@ -142,9 +143,15 @@ impl Rows {
         }
     }
 
-    fn end_row(&mut self) {
-        self.buf.push(b'\n');
-        self.first = true;
+    fn end_row(&mut self) -> Result<()> {
+        self.w.write_record(None::<&[u8]>).map_err(|e| self.err(e))
+    }
+
+    /// The rows rendered so far (the writer is left empty).
+    fn take(&mut self) -> Result<Vec<u8>> {
+        std::mem::replace(&mut self.w, Rows::writer())
+            .into_inner()
+            .map_err(|e| self.err(e.into_error().into()))
     }
 }
 
@@ -165,10 +172,13 @@ impl CsvTables {
         let files = Files::create(
             dir,
             &[
-                ("reports.csv", &Rows::header(&header)),
-                ("figures.csv", &Rows::header(&FIGURE_COLUMNS)),
-                ("cells.csv", &Rows::header(&CELL_COLUMNS)),
-                ("checks.csv", &Rows::header(&CHECK_COLUMNS)),
+                ("reports.csv", &Rows::header("reports.csv", &header)?),
+                (
+                    "figures.csv",
+                    &Rows::header("figures.csv", &FIGURE_COLUMNS)?,
+                ),
+                ("cells.csv", &Rows::header("cells.csv", &CELL_COLUMNS)?),
+                ("checks.csv", &Rows::header("checks.csv", &CHECK_COLUMNS)?),
             ],
         )?;
         Ok(CsvTables {
@@ -195,39 +205,39 @@ impl Sink for CsvTables {
         };
         let r = &x.report;
         let count = |s: CheckStatus| r.checks.iter().filter(|c| c.status == s).count();
-        let mut w = Rows::new();
-        w.field(&r.id);
-        w.text(&r.source.path);
-        w.text(r.source.url.as_deref().unwrap_or(""));
-        w.field(&r.source.sha256);
-        w.field(itoa::Buffer::new().format(r.source.bytes));
-        w.field(&r.source.encoding);
-        w.field(r.source.encoding_from.as_str());
-        w.text(r.title.as_deref().unwrap_or(""));
-        w.text(r.agency.as_deref().unwrap_or(""));
+        let mut w = Rows::new("reports.csv");
+        w.field(&r.id)?;
+        w.text(&r.source.path)?;
+        w.text(r.source.url.as_deref().unwrap_or(""))?;
+        w.field(&r.source.sha256)?;
+        w.field(itoa::Buffer::new().format(r.source.bytes))?;
+        w.field(&r.source.encoding)?;
+        w.field(r.source.encoding_from.as_str())?;
+        w.text(r.title.as_deref().unwrap_or(""))?;
+        w.text(r.agency.as_deref().unwrap_or(""))?;
         match r.year {
-            Some(y) => w.field(itoa::Buffer::new().format(y)),
-            None => w.field(""),
+            Some(y) => w.field(itoa::Buffer::new().format(y))?,
+            None => w.field("")?,
         }
-        w.text(r.published.as_deref().unwrap_or(""));
-        w.text(r.signed.as_deref().unwrap_or(""));
+        w.text(r.published.as_deref().unwrap_or(""))?;
+        w.text(r.signed.as_deref().unwrap_or(""))?;
         w.field(
             r.period
                 .as_ref()
                 .and_then(|p| p.start.as_deref())
                 .unwrap_or(""),
-        );
+        )?;
         w.field(
             r.period
                 .as_ref()
                 .and_then(|p| p.end.as_deref())
                 .unwrap_or(""),
-        );
-        w.field(r.template.as_str());
-        w.count(r.sections.len());
-        w.count(r.figures.len());
-        w.count(r.cells.len());
-        w.count(r.warnings.len());
+        )?;
+        w.field(r.template.as_str())?;
+        w.count(r.sections.len())?;
+        w.count(r.figures.len())?;
+        w.count(r.cells.len())?;
+        w.count(r.warnings.len())?;
         let mut values = vec![None; self.column.len()];
         for (key, cell) in &r.cells {
             if let Some(&i) = self.column.get(key.as_str()) {
@@ -235,53 +245,58 @@ impl Sink for CsvTables {
             }
         }
         for v in values {
-            w.number(v);
+            w.number(v)?;
         }
         for status in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Na] {
-            w.count(count(status));
+            w.count(count(status))?;
         }
-        w.end_row();
-        let reports = w.buf;
+        w.end_row()?;
+        let reports = w.take()?;
 
-        let mut w = Rows::new();
+        let mut w = Rows::new("figures.csv");
         for f in &r.figures {
-            w.field(&r.id);
-            w.field(&f.section.map(|s| s.to_string()).unwrap_or_default());
-            w.text(&f.label);
-            w.number(Some(f.value));
-            w.text(&f.unit);
-            w.field(f.qualifier.as_str());
-            w.text(&f.text);
-            w.count(f.start);
-            w.count(f.end);
-            w.text(&f.raw);
-            w.end_row();
+            w.field(&r.id)?;
+            match f.section {
+                Some(s) => w.count(s as usize)?,
+                None => w.field("")?,
+            }
+            w.text(&f.label)?;
+            w.number(Some(f.value))?;
+            w.text(&f.unit)?;
+            w.field(f.qualifier.as_str())?;
+            w.text(&f.text)?;
+            w.count(f.start)?;
+            w.count(f.end)?;
+            w.text(&f.raw)?;
+            w.end_row()?;
         }
-        let figures = std::mem::take(&mut w.buf);
+        let figures = w.take()?;
+        w.what = "cells.csv";
         for (key, c) in &r.cells {
             let mut parts = key.splitn(3, "__");
-            w.field(&r.id);
-            w.field(key);
-            w.field(parts.next().unwrap_or(""));
-            w.field(parts.next().unwrap_or(""));
-            w.field(parts.next().unwrap_or(""));
-            w.number(c.value);
-            w.text(&c.raw);
-            w.field(c.state.as_str());
-            w.field(if c.inferred { "true" } else { "false" });
-            w.end_row();
+            w.field(&r.id)?;
+            w.field(key)?;
+            w.field(parts.next().unwrap_or(""))?;
+            w.field(parts.next().unwrap_or(""))?;
+            w.field(parts.next().unwrap_or(""))?;
+            w.number(c.value)?;
+            w.text(&c.raw)?;
+            w.field(c.state.as_str())?;
+            w.field(if c.inferred { "true" } else { "false" })?;
+            w.end_row()?;
         }
-        let cells = std::mem::take(&mut w.buf);
+        let cells = w.take()?;
+        w.what = "checks.csv";
         for c in &r.checks {
-            w.field(&r.id);
-            w.text(&c.rule);
-            w.field(c.status.as_str());
-            w.number(c.expected);
-            w.number(c.actual);
-            w.text(&c.detail);
-            w.end_row();
+            w.field(&r.id)?;
+            w.text(&c.rule)?;
+            w.field(c.status.as_str())?;
+            w.number(c.expected)?;
+            w.number(c.actual)?;
+            w.text(&c.detail)?;
+            w.end_row()?;
         }
-        Ok(Rendered(vec![reports, figures, cells, w.buf]))
+        Ok(Rendered(vec![reports, figures, cells, w.take()?]))
     }
 
     fn write(&self, rendered: Rendered) -> Result<()> {
@@ -300,18 +315,21 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_needed() {
-        let mut w = Rows::new();
-        w.buf = Rows::header(&["a", "b"]);
-        w.field("x,y");
-        w.field("say \"hi\"");
-        w.end_row();
-        w.field("line\nbreak");
-        w.text("=1+1");
-        w.end_row();
-        let got = String::from_utf8(w.buf).unwrap();
+        let mut got = Rows::header("t.csv", &["a", "b"]).unwrap();
+        let mut w = Rows::new("t.csv");
+        w.field("x,y").unwrap();
+        w.field("say \"hi\"").unwrap();
+        w.end_row().unwrap();
+        w.field("line\nbreak").unwrap();
+        w.text("=1+1").unwrap();
+        w.end_row().unwrap();
+        w.field("cr\rhere").unwrap();
+        w.field("").unwrap();
+        w.end_row().unwrap();
+        got.extend(w.take().unwrap());
         assert_eq!(
-            got,
-            "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",'=1+1\n"
+            String::from_utf8(got).unwrap(),
+            "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",'=1+1\n\"cr\rhere\",\n"
         );
     }
 
