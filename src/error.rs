@@ -71,7 +71,7 @@ pub enum Error {
         #[source]
         source: csv::Error,
     },
-    /// A page store (see [`fetch::store`](crate::fetch::store)) could not be
+    /// A page store (see [`store`](crate::store)) could not be
     /// read or written.
     #[error("page store: cannot use {}", path.display())]
     Store {

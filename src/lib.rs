@@ -4,12 +4,13 @@
 //! The stages, each a module:
 //!
 //! * [`decode`]: bytes → text (BOM, declared label, detection) and normalisation;
-//! * [`html`]: a forgiving, non-recursive HTML parser and text renderer;
+//! * [`html`]: pages parsed as browsers parse them (html5ever), in a flat arena, and the text renderer;
 //! * [`extract`]: body finding, sections, figures, metadata, standard tables → [`model::Report`];
 //! * [`check`]: blank inference and the tables' consistency checks;
 //! * [`sink`]: the output files;
 //! * [`pipeline`]: discovery, parallel extraction in input order, the manifest;
-//! * [`fetch`]: polite, resumable downloads into a page store that `extract` reads;
+//! * [`store`]: the page store that `fetch` and `crawl` write and `extract` reads;
+//! * [`fetch`]: polite, resumable downloads into the page store;
 //! * [`crawl`]: from a portal's listing pages to every report and attachment, through the fetcher.
 //!
 //! ```
@@ -34,3 +35,4 @@ pub mod html;
 pub mod model;
 pub mod pipeline;
 pub mod sink;
+pub mod store;

@@ -352,6 +352,15 @@ fn ser_opt_number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Erro
     }
 }
 
+/// A timestamp as the outputs write it (`fetched_at`, `started_at`): RFC
+/// 3339, UTC, to the second (`2026-10-24T16:00:00Z`).
+pub fn timestamp(t: std::time::SystemTime) -> String {
+    let seconds = jiff::Timestamp::try_from(t).map_or(0, |t| t.as_second());
+    jiff::Timestamp::from_second(seconds)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string()
+}
+
 /// Formats a number the way the JSON output does (`1339`, `98.2`).
 pub fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
@@ -551,6 +560,16 @@ pub fn cell_keys() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc_seconds() {
+        use std::time::{Duration, UNIX_EPOCH};
+        assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_millis(1_792_857_600_999)),
+            "2026-10-24T16:00:00Z"
+        );
+    }
 
     #[test]
     fn numbers_serialise_without_spurious_fractions() {

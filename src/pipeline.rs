@@ -22,15 +22,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
 
 use serde::Serialize;
 
 use crate::error::{self, Error, Result, Stage};
 use crate::extract::{self, Document, Kind};
-use crate::fetch::store::{self, FetchOutcome, PageKind};
 use crate::model::{Attachment, SCHEMA_VERSION};
 use crate::sink::{self, Outcome, Sink};
+use crate::store::{self, FetchOutcome, PageKind};
 
 /// Inputs larger than this fail with [`Error::TooLarge`] (default 256 MiB).
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -381,7 +381,7 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 /// input is a failed outcome, never an error here.
 pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Manifest> {
     let started = Instant::now();
-    let started_at = rfc3339(SystemTime::now());
+    let started_at = crate::model::timestamp(SystemTime::now());
     fs::create_dir_all(&opts.out).map_err(|source| Error::Write {
         path: opts.out.clone(),
         source,
@@ -722,43 +722,4 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
         });
     }
     Ok(bytes)
-}
-
-/// RFC 3339 UTC timestamp, to the second.
-pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + std::time::Duration::from_secs(1_792_857_600)),
-            "2026-10-24T16:00:00Z"
-        );
-    }
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Hit, Reply, Server, gzip};
-use nianbao::fetch::store::{self, FetchOutcome, PageKind, Record, Store};
 use nianbao::fetch::{Fetcher, Options, Summary};
+use nianbao::store::{self, FetchOutcome, PageKind, Record, Store};
 
 const DELAY: Duration = Duration::from_millis(50);
 /// The client never starts two requests to a host less than DELAY apart by

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Reply, Server};
-use nianbao::fetch::store::{PageKind, Store};
 use nianbao::fetch::{Fetcher, Options};
+use nianbao::store::{PageKind, Store};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_hosts_a_hundred_pages_each_within_three_percent_of_the_bound() {

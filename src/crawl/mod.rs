@@ -27,9 +27,9 @@ use reqwest::Url;
 
 use crate::decode;
 use crate::error::{Error, Result};
-use crate::fetch::store::{FetchOutcome, PageKind, Record};
 use crate::fetch::{self, Fetcher, host};
 use crate::html::Dom;
+use crate::store::{FetchOutcome, PageKind, Record};
 use links::{LinkKind, Rules};
 
 /// Pages one crawl takes at most, by default.

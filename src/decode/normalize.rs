@@ -194,6 +194,11 @@ static FOLD_TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| 
         .collect()
 });
 
+/// True for CJK unified ideographs (and their extensions and compatibility forms).
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{3134F}' | '\u{F900}'..='\u{FAFF}' | '〇')
+}
+
 /// The largest char boundary of `s` at or below `at`.
 pub fn floor_boundary(s: &str, at: usize) -> usize {
     let mut at = at.min(s.len());

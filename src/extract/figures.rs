@@ -710,7 +710,7 @@ fn label_span(f: &str, fig: &Found, prev_end: usize) -> (usize, usize) {
     let after_words = f[fig.raw_end..ahead(f, fig.raw_end, 240)]
         .chars()
         .take_while(|&c| !is_clause_break(c) && !c.is_ascii_digit())
-        .filter(|&c| crate::html::render::is_han(c))
+        .filter(|&c| crate::decode::normalize::is_han(c))
         .count();
     if meaningful >= 4 || (meaningful >= 1 && after_words < 2) {
         let start = clause_start

@@ -133,7 +133,7 @@ fn is_plain_name(name: &str) -> bool {
     (2..=40).contains(&n)
         && name
             .chars()
-            .all(|c| crate::html::render::is_han(c) || matches!(c, '(' | ')' | '·'))
+            .all(|c| crate::decode::normalize::is_han(c) || matches!(c, '(' | ')' | '·'))
 }
 
 static YEAR: LazyLock<Regex> =
@@ -359,7 +359,7 @@ fn compiler(body: &str, folded: &str) -> Option<String> {
         let rest = &folded[at..];
         let mut end = 0;
         for (i, c) in rest.char_indices() {
-            if !crate::html::render::is_han(c) && !matches!(c, '(' | ')')
+            if !crate::decode::normalize::is_han(c) && !matches!(c, '(' | ')')
                 || STOP.iter().any(|w| rest[i..].starts_with(w))
             {
                 break;
@@ -539,7 +539,7 @@ fn signed(body: &str, folded: &str) -> Option<Date> {
     if before.is_empty()
         || (is_org(before)
             && before.chars().count() <= 30
-            && before.chars().all(crate::html::render::is_han))
+            && before.chars().all(crate::decode::normalize::is_han))
     {
         return Some(d.date);
     }

@@ -68,7 +68,7 @@ fn heading_number(line: &str) -> Option<(u32, bool)> {
     let rest = rest.strip_prefix(['、', '.', '．', ','])?.trim_start();
     let first = rest.chars().next()?;
     let ok = rest.chars().count() <= MAX_HEADING
-        && crate::html::render::is_han(first)
+        && crate::decode::normalize::is_han(first)
         && !rest.contains('|')
         && !rest.ends_with(['。', ';', ','])
         && !TABLE_ROW_WORDS.iter().any(|w| rest.contains(w));

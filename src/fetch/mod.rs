@@ -14,7 +14,6 @@
 pub mod host;
 pub mod retry;
 pub mod robots;
-pub mod store;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -27,10 +26,10 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::store::{self, FetchOutcome, PageKind, Record, Store};
 use host::Host;
 use retry::{Failure, Jitter};
 use robots::{Rules, Verdict};
-use store::{FetchOutcome, PageKind, Record, Store};
 
 /// The user agent sent unless `--user-agent` says otherwise: the tool, its
 /// version, and where to reach whoever runs it (a placeholder to replace).
@@ -360,7 +359,7 @@ impl Fetcher {
         let started = Instant::now();
         let url = rec.url.clone();
         let body = self.run(&url, &mut rec).await?;
-        rec.fetched_at = crate::pipeline::rfc3339(SystemTime::now());
+        rec.fetched_at = crate::model::timestamp(SystemTime::now());
         rec.elapsed_ms = started.elapsed().as_millis() as u64;
         if rec.outcome != FetchOutcome::Failed {
             rec.reason = rec.reason.filter(|_| rec.outcome == FetchOutcome::Robots);

@@ -7,6 +7,8 @@
 //! pages) is rendered as blocks of its own.
 
 use super::{Dom, NONE, NodeId, NodeKind, flag};
+#[cfg(test)]
+use crate::decode::normalize::is_han;
 
 /// Cells with more visible characters than this are layout cells.
 const DATA_CELL_MAX: u32 = 160;
@@ -157,11 +159,6 @@ fn count_text(s: &str) -> (u32, u32) {
         i += width;
     }
     (text, han)
-}
-
-/// True for CJK unified ideographs (and their extensions and compatibility forms).
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{3134F}' | '\u{F900}'..='\u{FAFF}' | '〇')
 }
 
 /// Renders the subtree at `root` as text, stopping (exclusive) at `stop_at`

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::fetch::store::{FetchOutcome, PageKind, Record, Store};
 use nianbao::fetch::{Event, Fetcher, Options, Summary};
+use nianbao::store::{FetchOutcome, PageKind, Record, Store};
 
 use crate::args::FetchArgs;
 

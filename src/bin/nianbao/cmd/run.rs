@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use nianbao::crawl;
-use nianbao::fetch::{self, store};
 use nianbao::pipeline::{self, Formats};
+use nianbao::{fetch, store};
 use serde::Deserialize;
 
 use crate::args::RunArgs;
