@@ -151,8 +151,10 @@ pub enum Template {
     /// Free prose (the 2008–2018 reports).
     FreeText,
     /// The 2019 trial template's tables.
+    #[serde(rename = "table_2019")]
     Table2019,
     /// The 2021 template's tables.
+    #[serde(rename = "table_2021")]
     Table2021,
     /// 2021 table 2 with a 2019-style single （六）其他处理 row in table 3.
     Hybrid,
@@ -161,7 +163,7 @@ pub enum Template {
 }
 
 impl Template {
-    /// The snake_case name used in the outputs.
+    /// The name used in the outputs (JSON and CSV alike).
     pub fn as_str(self) -> &'static str {
         match self {
             Template::FreeText => "free_text",
@@ -560,6 +562,50 @@ pub fn cell_keys() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_and_csv_name_states_alike() {
+        let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for t in [
+            Template::FreeText,
+            Template::Table2019,
+            Template::Table2021,
+            Template::Hybrid,
+            Template::Unknown,
+        ] {
+            assert_eq!(json(serde_json::to_value(t).unwrap()), t.as_str());
+        }
+        for q in [
+            Qualifier::Exact,
+            Qualifier::Approx,
+            Qualifier::MoreThan,
+            Qualifier::Nearly,
+            Qualifier::LessThan,
+        ] {
+            assert_eq!(json(serde_json::to_value(q).unwrap()), q.as_str());
+        }
+        for c in [
+            CellState::Number,
+            CellState::Zero,
+            CellState::Blank,
+            CellState::Na,
+            CellState::Text,
+        ] {
+            assert_eq!(json(serde_json::to_value(c).unwrap()), c.as_str());
+        }
+        for c in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Na] {
+            assert_eq!(json(serde_json::to_value(c).unwrap()), c.as_str());
+        }
+        for e in [
+            EncodingFrom::Bom,
+            EncodingFrom::Header,
+            EncodingFrom::Meta,
+            EncodingFrom::Detected,
+            EncodingFrom::Default,
+        ] {
+            assert_eq!(json(serde_json::to_value(e).unwrap()), e.as_str());
+        }
+    }
 
     #[test]
     fn timestamps_are_rfc3339_utc_seconds() {
