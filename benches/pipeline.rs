@@ -88,6 +88,9 @@ fn stages(cr: &mut Criterion) {
         });
         let text = decode::decode(&c.bytes, None, html).unwrap().text;
         if html {
+            g.bench_function("parse", |b| {
+                b.iter(|| nianbao::html::Dom::parse(black_box(&text)))
+            });
             g.bench_function("body", |b| b.iter(|| content::split(black_box(&text))));
         }
         let body = if html {

@@ -11,6 +11,7 @@
 //! The text before the body (the page heading, the 发布时间 line) is kept
 //! apart for the metadata.
 
+use crate::html::parse::{self, Watch};
 use crate::html::render::{self, Stats};
 use crate::html::{Dom, NONE, NodeId};
 
@@ -130,14 +131,18 @@ const WINDOW: usize = 1500;
 /// is navigation. So when a byte search finds the start tag of a CMS body
 /// container ([`BODY_IDS`], [`BODY_CLASSES`]; see [`region`]), only the
 /// page's head, its `<meta>` tags, the [`WINDOW`] bytes before that tag and
-/// everything after it are parsed. The result is used when the body found
-/// in it is such a container; otherwise (and without a container) the
-/// whole page is parsed.
+/// what follows up to where the parser closes the last body container are
+/// parsed. The result is used when the body found in it is such a
+/// container; otherwise (and without a container) the whole page is parsed.
 pub fn split(html: &str) -> Page {
-    if let Some(region) = region(html)
-        && let Some(page) = split_dom(&Dom::parse(&region), true)
-    {
-        return page;
+    if let Some(region) = region(html) {
+        let watch = Watch {
+            from: region.last_container,
+            element: &body_container,
+        };
+        if let Some(page) = split_dom(&parse::watched(&region.html, Some(&watch)), true) {
+            return page;
+        }
     }
     split_whole(html)
 }
@@ -194,24 +199,41 @@ fn split_dom(dom: &Dom, container_only: bool) -> Option<Page> {
     })
 }
 
-/// The part of a page worth parsing, when a byte search finds a body
-/// container: the page up to its `<body>` tag, every `<meta>` tag between
-/// there and the window, then from [`WINDOW`] bytes before the container's
-/// start tag (at a tag start) to the end. `None` when no container start tag
-/// is found outside comments and scripts, when the page has no `<body>` tag
-/// or no `<title>` before it, or when the region would not be much smaller
-/// than the page.
+/// The part of a page worth parsing around its body containers (see
+/// [`split`]).
+#[derive(Debug)]
+pub struct Region {
+    /// The page up to its `<body>` tag, then every `<meta>` tag of its body
+    /// (in page order), then the page from [`WINDOW`] bytes before the first
+    /// body container's start tag to the end, without those `<meta>` tags
+    /// (which show nothing where they stand).
+    pub html: String,
+    /// Where the last body container's start tag is in `html`.
+    pub last_container: usize,
+}
+
+/// The [`Region`] of a page, when a byte search finds the start tag of a
+/// body container outside comments and scripts. `None` without one, when the
+/// page has no `<body>` tag or no `<title>` before it, or when the region
+/// would not be much smaller than the page.
 ///
 /// This is a search, not a parse: what it finds is only used if the parse
 /// of the region confirms a body container (see [`split`]).
-pub fn region(html: &str) -> Option<String> {
+pub fn region(html: &str) -> Option<Region> {
     let b = html.as_bytes();
     let mut hidden = Hidden::new(b);
-    let body_tag = hidden.find_tag(0, b.len(), b"body")?;
-    hidden.find_tag(0, body_tag, b"title")?;
-    let start = memchr::memchr_iter(b'=', &b[body_tag..])
-        .map(|p| body_tag + p)
-        .find_map(|eq| container_tag(b, eq).filter(|&lt| !hidden.covers(lt)))?;
+    let body_tag = hidden.tags(Tag::Body).next()?;
+    hidden.tags(Tag::Title).next().filter(|&t| t < body_tag)?;
+    let mut containers = Vec::new();
+    for eq in memchr::memchr_iter(b'=', &b[body_tag..]).map(|p| body_tag + p) {
+        if let Some(lt) = container_tag(b, eq)
+            && containers.last() != Some(&lt)
+            && !hidden.covers(lt)
+        {
+            containers.push(lt);
+        }
+    }
+    let (&start, &last) = (containers.first()?, containers.last()?);
     // Back from WINDOW bytes before the container to a tag start outside
     // comments and scripts.
     let mut from = start.saturating_sub(WINDOW);
@@ -230,16 +252,75 @@ pub fn region(html: &str) -> Option<String> {
     if (html.len() - from) + body_tag > html.len() * 9 / 10 {
         return None;
     }
-    let mut out = String::with_capacity(body_tag + html.len() - from + 256);
-    out.push_str(&html[..body_tag]);
-    let mut at = body_tag;
-    while let Some(meta) = hidden.find_tag(at, from, b"meta") {
-        let end = memchr::memchr(b'>', &b[meta..from]).map_or(from, |e| meta + e + 1);
-        out.push_str(&html[meta..end]);
-        at = end;
+    let mut metas: Vec<std::ops::Range<usize>> = Vec::new();
+    for meta in hidden.tags(Tag::Meta).filter(|&m| m > body_tag) {
+        if metas.last().is_some_and(|m| m.end > meta) {
+            continue;
+        }
+        let end = memchr::memchr(b'>', &b[meta..]).map_or(b.len(), |e| meta + e + 1);
+        metas.push(meta..end);
     }
-    out.push_str(&html[from..]);
-    Some(out)
+    // What never shows (comments, scripts, styles) is left out too: it
+    // would only cost the parser time.
+    let dropped = |range: std::ops::Range<usize>| {
+        hidden
+            .spans
+            .iter()
+            .filter(move |s| s.droppable && s.start >= range.start && s.end <= range.end)
+            .map(|s| s.start..s.end)
+    };
+    let head_cuts: Vec<_> = dropped(0..body_tag).collect();
+    let mut cuts: Vec<_> = dropped(from..html.len())
+        .chain(metas.iter().filter(|m| m.start >= from).cloned())
+        .collect();
+    cuts.sort_unstable_by_key(|c| c.start);
+    let mut out = String::with_capacity(body_tag + html.len() - from + 256);
+    copy_without(&mut out, html, 0..body_tag, &head_cuts, None);
+    for m in &metas {
+        out.push_str(&html[m.clone()]);
+    }
+    let last_container =
+        copy_without(&mut out, html, from..html.len(), &cuts, Some(last)).unwrap_or(out.len());
+    Some(Region {
+        html: out,
+        last_container,
+    })
+}
+
+/// Appends `html[range]` to `out` without the `cuts` (sorted, disjoint,
+/// inside `range`); returns where `mark` landed in `out`, if it was copied.
+fn copy_without(
+    out: &mut String,
+    html: &str,
+    range: std::ops::Range<usize>,
+    cuts: &[std::ops::Range<usize>],
+    mark: Option<usize>,
+) -> Option<usize> {
+    let mut marked = None;
+    let mut copied = range.start;
+    for cut in cuts
+        .iter()
+        .cloned()
+        .chain(std::iter::once(range.end..range.end))
+    {
+        if let Some(m) = mark
+            && (copied..cut.start).contains(&m)
+        {
+            marked = Some(out.len() + m - copied);
+        }
+        out.push_str(&html[copied..cut.start]);
+        copied = cut.end.max(copied);
+    }
+    marked
+}
+
+/// Whether an element with this `id` and `class` is a body container of a
+/// CMS ([`BODY_IDS`], [`BODY_CLASSES`]).
+fn body_container(id: &str, class: &str) -> bool {
+    listed(id, BODY_IDS)
+        || class
+            .split_ascii_whitespace()
+            .any(|c| listed(c, BODY_CLASSES))
 }
 
 /// The start of the tag around the attribute whose `=` is at `eq`, when
@@ -326,9 +407,31 @@ fn container_tag(b: &[u8], eq: usize) -> Option<usize> {
 /// tags.
 struct Hidden<'a> {
     b: &'a [u8],
-    spans: Vec<(usize, usize)>,
+    spans: Vec<Span>,
     /// Every span starting before this offset is known.
     scanned: usize,
+    /// `<meta`, `<body` and `<title` start tags found outside the spans.
+    tags: Vec<(Tag, usize)>,
+}
+
+/// A comment, or an element whose contents are raw text.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Its opening `<`.
+    start: usize,
+    /// Just past its end (the `-->`, or the `<` of the end tag).
+    end: usize,
+    /// A comment, a style, or a script without comment marks inside (whose
+    /// end the search finds as a browser does): nothing of it is ever shown.
+    droppable: bool,
+}
+
+/// The start tags [`Hidden`] notes on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Meta,
+    Body,
+    Title,
 }
 
 /// Elements whose contents are raw text (tag names, lower case).
@@ -342,6 +445,7 @@ impl<'a> Hidden<'a> {
             b,
             spans: Vec::new(),
             scanned: 0,
+            tags: Vec::new(),
         }
     }
 
@@ -358,13 +462,14 @@ impl<'a> Hidden<'a> {
             let close = if rest.starts_with(b"!--") {
                 let rest = &rest[3..];
                 // `<!-->` and `<!--->` are whole (empty) comments.
-                if rest.starts_with(b">") {
-                    Some(start + 5)
+                let end = if rest.starts_with(b">") {
+                    start + 5
                 } else if rest.starts_with(b"->") {
-                    Some(start + 6)
+                    start + 6
                 } else {
-                    Some(memchr::memmem::find(rest, b"-->").map_or(b.len(), |e| start + 4 + e + 3))
-                }
+                    memchr::memmem::find(rest, b"-->").map_or(b.len(), |e| start + 4 + e + 3)
+                };
+                Some((end, true))
             } else if let Some(name) = rest
                 .first()
                 .filter(|c| matches!(c.to_ascii_lowercase(), b's' | b't' | b'x' | b'n' | b'i'))
@@ -375,17 +480,46 @@ impl<'a> Hidden<'a> {
                         .find(|n| is_tag(b, start + 1, n))
                 })
             {
+                if name == b"title" {
+                    self.tags.push((Tag::Title, start));
+                }
                 let from = start + 1 + name.len();
-                Some(find_end_tag(&b[from..], name).map_or(b.len(), |e| from + e))
+                let end = find_end_tag(&b[from..], name).map_or(b.len(), |e| from + e);
+                let droppable = name == b"style"
+                    || (name == b"script"
+                        && end < b.len()
+                        && memchr::memmem::find(&b[from..end], b"<!--").is_none());
+                // A dropped element goes with its end tag.
+                let end = if droppable {
+                    memchr::memchr(b'>', &b[end..]).map_or(b.len(), |e| end + e + 1)
+                } else {
+                    end
+                };
+                Some((end, droppable))
             } else {
                 None
             };
             match close {
-                Some(end) => {
-                    self.spans.push((start, end));
+                Some((end, droppable)) => {
+                    self.spans.push(Span {
+                        start,
+                        end,
+                        droppable,
+                    });
                     self.scanned = end.max(start + 1);
                 }
-                None => self.scanned = start + 1,
+                None => {
+                    let tag = match rest.first().map(u8::to_ascii_lowercase) {
+                        Some(b'm') if is_tag(b, start + 1, b"meta") => Some(Tag::Meta),
+                        Some(b'b') if is_tag(b, start + 1, b"body") => Some(Tag::Body),
+                        Some(b't') if is_tag(b, start + 1, b"title") => Some(Tag::Title),
+                        _ => None,
+                    };
+                    if let Some(tag) = tag {
+                        self.tags.push((tag, start));
+                    }
+                    self.scanned = start + 1;
+                }
             }
         }
     }
@@ -393,28 +527,23 @@ impl<'a> Hidden<'a> {
     /// The start of the span covering `at` (not at its own `<`), if any.
     fn span_at(&mut self, at: usize) -> Option<usize> {
         self.scan_to(at + 1);
-        let i = self.spans.partition_point(|&(start, _)| start <= at);
-        let &(start, end) = self.spans.get(i.checked_sub(1)?)?;
-        (at < end && at > start).then_some(start)
+        let i = self.spans.partition_point(|s| s.start <= at);
+        let span = self.spans.get(i.checked_sub(1)?)?;
+        (at < span.end && at > span.start).then_some(span.start)
     }
 
     fn covers(&mut self, at: usize) -> bool {
         self.span_at(at).is_some()
     }
 
-    /// The first `<name` start tag at or after `from` and before `to`,
-    /// outside the spans (ASCII case ignored).
-    fn find_tag(&mut self, from: usize, to: usize, name: &[u8]) -> Option<usize> {
-        let b = &self.b[..to];
-        let mut at = from;
-        while let Some(p) = memchr::memchr(b'<', b.get(at..)?) {
-            let lt = at + p;
-            if is_tag(b, lt + 1, name) && !self.covers(lt) {
-                return Some(lt);
-            }
-            at = lt + 1;
-        }
-        None
+    /// The offsets of the `tag` start tags outside the spans (ASCII case
+    /// ignored), in page order, after scanning the whole page.
+    fn tags(&mut self, tag: Tag) -> impl Iterator<Item = usize> + '_ {
+        self.scan_to(self.b.len());
+        self.tags
+            .iter()
+            .filter(move |(t, _)| *t == tag)
+            .map(|&(_, at)| at)
     }
 }
 
@@ -468,11 +597,7 @@ fn container(dom: &Dom, stats: &Stats) -> Option<(u8, NodeId)> {
         }
         let eid = dom.attr(id, "id").unwrap_or("");
         let class = dom.attr(id, "class").unwrap_or("");
-        let tier = if listed(eid, BODY_IDS)
-            || class
-                .split_ascii_whitespace()
-                .any(|c| listed(c, BODY_CLASSES))
-        {
+        let tier = if body_container(eid, class) {
             2
         } else if listed(eid, GENERIC)
             || class.split_ascii_whitespace().any(|c| listed(c, GENERIC))
@@ -587,8 +712,9 @@ mod tests {
     #[test]
     fn the_region_is_the_head_metas_and_the_body_container() {
         let html = portal("<div id=\"zoom\" class=\"content TRS_Editor\">", "");
-        let region = region(&html).expect("a container");
+        let region = region(&html).expect("a container").html;
         assert!(region.starts_with("<!DOCTYPE html><html><head>"));
+        assert!(!region.contains("<script"), "scripts never show: left out");
         assert!(region.contains("<meta name=PubDate content=2021-01-20>"));
         assert!(!region.contains("栏目3<"), "the navigation is left out");
         assert!(
@@ -607,6 +733,40 @@ mod tests {
     }
 
     #[test]
+    fn comments_styles_and_plain_scripts_are_left_out_of_the_region() {
+        let html = portal("<div id=zoom>", "").replace(
+            "<div class=footer>",
+            "<style>p{color:red}</style><!-- c --><script>if(a<b){}</script>\
+             <script>document.write('<!--<script>x</script>-->')</script><div class=footer>",
+        );
+        let region = region(&html).expect("a container").html;
+        assert!(!region.contains("<style") && !region.contains("<!-- c"));
+        assert!(!region.contains("if(a<b)"));
+        assert!(
+            region.contains("document.write"),
+            "a script with comment marks stays"
+        );
+        assert_eq!(split(&html).body, split_whole(&html).body);
+    }
+
+    #[test]
+    fn metas_after_the_body_move_before_it_in_page_order() {
+        let html = portal("<div class=TRS_Editor>", "<meta name=a content=1>").replace(
+            "<div class=footer>",
+            "<div class=footer><meta name=b content=2>",
+        );
+        let region = region(&html).expect("a container");
+        assert!(region.html.contains(
+            "</head><meta name=a content=1><meta name=PubDate content=2021-01-20><meta name=b content=2>"
+        ));
+        assert_eq!(region.html.matches("<meta name=b").count(), 1);
+        assert!(region.html[region.last_container..].starts_with("<div class=TRS_Editor>"));
+        let (part, whole) = (split(&html), split_whole(&html));
+        assert_eq!(part.metas, whole.metas);
+        assert_eq!(part.body, whole.body);
+    }
+
+    #[test]
     fn containers_in_comments_scripts_and_tables_are_not_regions() {
         for (container, nav) in [
             ("<div class=article-content>", "<!-- <div id=zoom> -->"),
@@ -621,23 +781,20 @@ mod tests {
             ("<div class=article-content>", "<div title='id=zoom'></div>"),
         ] {
             let html = portal(container, nav);
-            let region = region(&html).expect("the real container");
+            let region = region(&html).expect("the real container").html;
             assert!(region.contains(container), "{nav}");
             assert!(!region.contains(nav), "{nav}");
         }
         // A table cell is only a cell inside its table: the whole page is parsed.
         let html = portal("<table><tr><td class=TRS_Editor>", "");
-        assert_eq!(region(&html), None);
+        assert!(region(&html).is_none());
         assert_eq!(
             normalize(&split(&html).body),
             normalize(&split_whole(&html).body)
         );
         // Without a container, or with a commented-out <body>, no region.
-        assert_eq!(region(&portal("<div class=other>", "")), None);
-        assert_eq!(
-            region("<html><head><title>x</title><!--<body>--></head><div id=zoom>"),
-            None
-        );
+        assert!(region(&portal("<div class=other>", "")).is_none());
+        assert!(region("<html><head><title>x</title><!--<body>--></head><div id=zoom>").is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! One left-to-right pass over the folded text finds number starts (Arabic
 //! digits, Chinese numerals, 百分之…), reads the multiplier (万/亿), the
 //! approximation marker (多/余), the measure word and the qualifiers around
-//! them, and then applies the not-a-figure rules of CONTRACT.md: ordinals
+//! them, and then applies the not-a-figure rules of docs/contract.md (figures): ordinals
 //! (第…), years and dates, document and phone numbers (no measure word),
 //! hotline and standard names (digits glued to letters or names), numbers in
 //! quotes and book titles (slogans such as “三个一”, 《…》), indefinites
@@ -198,19 +198,43 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
     let mut found: Vec<Found> = Vec::new();
     let b = folded.as_bytes();
     // Figures are found left to right; `skip_to` jumps over what a match (or
-    // a digit run that was no figure) consumed.
+    // a digit run that was no figure) consumed. Most characters cannot start
+    // a number: the scan reads bytes and decodes only the three-byte
+    // characters, where the Chinese numerals are.
     let mut skip_to = 0;
-    let mut prev: Option<char> = None;
-    for (i, c) in folded.char_indices() {
-        let before = prev;
-        prev = Some(c);
-        if i < skip_to {
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        let (c, len) = match lead {
+            b'0'..=b'9' => (lead as char, 1),
+            0..=0x7F => {
+                i += 1;
+                continue;
+            }
+            0xE0..=0xEF => {
+                let c = folded[i..].chars().next().unwrap_or('\0');
+                if !is_chinese_numeral_char(c) {
+                    i += 3;
+                    continue;
+                }
+                (c, 3)
+            }
+            0xF0..=0xF7 => {
+                i += 4;
+                continue;
+            }
+            _ => {
+                i += 2;
+                continue;
+            }
+        };
+        let at = i;
+        i += len;
+        if at < skip_to {
             continue;
         }
-        // Most characters cannot start a number: move on at once.
-        if !c.is_ascii_digit() && !is_chinese_numeral_char(c) {
-            continue;
-        }
+        let i = at;
+        let before = folded[..i].chars().next_back();
         let hit = if c == '百' && folded[i..].starts_with("百分之") {
             percent_words(folded, i)
         } else if c.is_ascii_digit()
@@ -668,10 +692,11 @@ fn quote_spans(f: &str) -> Vec<(usize, usize)> {
     // Per kind of mark, where the next opening may start (an opening found
     // inside an earlier span of its kind is its closing).
     let mut next = [0usize; PAIRS.len()];
-    for (i, c) in f.char_indices() {
-        if c.is_ascii() && c != '"' {
+    // Every opening mark is `"` or starts with byte E2 or E3.
+    for i in memchr::memchr3_iter(b'"', 0xE2, 0xE3, f.as_bytes()) {
+        let Some(c) = f[i..].chars().next() else {
             continue;
-        }
+        };
         let Some(k) = PAIRS.iter().position(|&(o, _)| o == c) else {
             continue;
         };
@@ -703,16 +728,22 @@ fn label_span(f: &str, fig: &Found, prev_end: usize) -> (usize, usize) {
         .find(|&(_, c)| is_clause_break(c))
         .map_or(from, |(i, c)| from + i + c.len_utf8());
     let before = f[clause_start..fig.raw_start].trim();
+    // Counted only as far as the test below looks.
     let meaningful = before
         .chars()
         .filter(|c| !matches!(c, '共' | '计' | '为' | '达' | '了' | ' '))
+        .take(4)
         .count();
-    let after_words = f[fig.raw_end..ahead(f, fig.raw_end, 240)]
-        .chars()
-        .take_while(|&c| !is_clause_break(c) && !c.is_ascii_digit())
-        .filter(|&c| crate::decode::normalize::is_han(c))
-        .count();
-    if meaningful >= 4 || (meaningful >= 1 && after_words < 2) {
+    let few_words_after = || {
+        f[fig.raw_end..ahead(f, fig.raw_end, 240)]
+            .chars()
+            .take_while(|&c| !is_clause_break(c) && !c.is_ascii_digit())
+            .filter(|&c| crate::decode::normalize::is_han(c))
+            .take(2)
+            .count()
+            < 2
+    };
+    if meaningful >= 4 || (meaningful >= 1 && few_words_after()) {
         let start = clause_start
             + (f[clause_start..fig.raw_start].len()
                 - f[clause_start..fig.raw_start].trim_start().len());

@@ -28,7 +28,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, QualName, ns};
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 use scraper::{Html, HtmlTreeSink, Node as ScraperNode};
 
 use super::{
@@ -54,67 +54,121 @@ const CHUNK: usize = 2048;
 
 /// Parses a whole page.
 pub fn document(html: &str) -> Dom {
+    watched(html, None)
+}
+
+/// Whether an element with this `id` and `class` (empty when absent) is
+/// watched.
+pub type Watched<'a> = &'a dyn Fn(&str, &str) -> bool;
+
+/// Elements a parse watches (see [`watched`]).
+pub struct Watch<'a> {
+    /// Byte offset in the page past which the parse may stop.
+    pub from: usize,
+    /// Which elements.
+    pub element: Watched<'a>,
+}
+
+/// Parses a page, and with a [`Watch`], stops reading it once past
+/// `watch.from` every watched element has been closed by the parser (the
+/// rest is not parsed: a page's footer, when a body container is watched).
+/// Without one, or when the watched elements stay open, the whole page is
+/// parsed.
+pub fn watched(html: &str, watch: Option<&Watch>) -> Dom {
     let budget = WORK_BASE + WORK_PER_BYTE * html.len() as u64;
     let sink = Metered {
         inner: HtmlTreeSink::new(Html::new_document()),
         work: Cell::new(0),
+        watch: watch.map(|w| w.element),
+        watched: RefCell::new(Vec::new()),
     };
     let mut parser = html5ever::parse_document(sink, Default::default());
     let mut at = 0;
     while at < html.len() {
-        let mut end = (at + CHUNK).min(html.len());
+        // Past the last watched element, small steps, to stop soon after it.
+        let step = if watch.is_some_and(|w| at > w.from) {
+            CHUNK / 4
+        } else {
+            CHUNK
+        };
+        let mut end = (at + step).min(html.len());
         while !html.is_char_boundary(end) {
             end += 1;
         }
         parser.process(StrTendril::from_slice(&html[at..end]));
         at = end;
         let builder = &parser.tokenizer.sink;
-        let open = Count(Cell::new(0));
+        let open = Count {
+            handles: Cell::new(0),
+            watched: &builder.sink.watched,
+            watched_open: Cell::new(false),
+        };
         builder.trace_handles(&open);
         let work = builder.sink.work.get();
-        if work > budget || open.0.get() > MAX_OPEN {
+        if work > budget || open.handles.get() > MAX_OPEN {
             let mut dom = flat(html);
             dom.warnings.push(format!(
                 "page markup nested too deeply to be read as a tree ({} open elements, \
                  {work} element-stack steps by byte {at} of {}): read as flat text, tables \
                  not read as grids",
-                open.0.get(),
+                open.handles.get(),
                 html.len()
             ));
             return dom;
+        }
+        if watch.is_some_and(|w| at > w.from)
+            && !builder.sink.watched.borrow().is_empty()
+            && !open.watched_open.get()
+        {
+            break;
         }
     }
     convert(&parser.finish(), html.len())
 }
 
 /// Counts the handles the tree builder holds (its open elements and active
-/// formatting elements, mostly).
-struct Count(Cell<usize>);
+/// formatting elements, mostly), and sees whether a watched one is among
+/// them.
+struct Count<'a> {
+    handles: Cell<usize>,
+    watched: &'a RefCell<Vec<ego_tree::NodeId>>,
+    watched_open: Cell<bool>,
+}
 
-impl Tracer for Count {
+impl Tracer for Count<'_> {
     type Handle = ego_tree::NodeId;
-    fn trace_handle(&self, _: &ego_tree::NodeId) {
-        self.0.set(self.0.get() + 1);
+    fn trace_handle(&self, handle: &ego_tree::NodeId) {
+        self.handles.set(self.handles.get() + 1);
+        if !self.watched_open.get() && self.watched.borrow().contains(handle) {
+            self.watched_open.set(true);
+        }
     }
 }
 
 /// `scraper`'s tree sink, counting the steps that scan the tree builder's
 /// stacks (`elem_name` and `same_node` are what those scans call per entry).
-struct Metered {
+struct Metered<'a> {
     inner: HtmlTreeSink,
     work: Cell<u64>,
+    /// Which elements to watch ([`Watch::element`]).
+    watch: Option<Watched<'a>>,
+    /// The watched elements created so far.
+    watched: RefCell<Vec<ego_tree::NodeId>>,
 }
 
-impl Metered {
+impl Metered<'_> {
     fn step(&self) {
         self.work.set(self.work.get() + 1);
     }
 }
 
-impl TreeSink for Metered {
+impl TreeSink for Metered<'_> {
     type Handle = <HtmlTreeSink as TreeSink>::Handle;
     type Output = Html;
-    type ElemName<'a> = <HtmlTreeSink as TreeSink>::ElemName<'a>;
+    type ElemName<'e>
+        = <HtmlTreeSink as TreeSink>::ElemName<'e>
+    where
+        Self: 'e;
 
     fn finish(self) -> Html {
         self.inner.finish()
@@ -133,7 +187,21 @@ impl TreeSink for Metered {
         attrs: Vec<Attribute>,
         flags: ElementFlags,
     ) -> Self::Handle {
-        self.inner.create_element(name, attrs, flags)
+        let watched = self.watch.is_some_and(|watch| {
+            let value = |n: LocalName| {
+                attrs
+                    .iter()
+                    .find(|a| a.name.local == n)
+                    .map_or("", |a| &*a.value)
+            };
+            let (id, class) = (value(local_name!("id")), value(local_name!("class")));
+            (!id.is_empty() || !class.is_empty()) && watch(id, class)
+        });
+        let handle = self.inner.create_element(name, attrs, flags);
+        if watched {
+            self.watched.borrow_mut().push(handle);
+        }
+        handle
     }
     fn create_comment(&self, text: StrTendril) -> Self::Handle {
         self.inner.create_comment(text)
@@ -285,10 +353,9 @@ impl Builder {
     /// Appends an element with its kept attributes; returns its id.
     fn element<'a>(
         &mut self,
-        name: &str,
+        (name, flags): (Cow<'static, str>, u8),
         attrs: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> NodeId {
-        let (name, flags) = known(name);
         let meta = name == "meta";
         let attr_start = self.dom.attrs.len() as u32;
         let mut hidden = false;
@@ -362,7 +429,7 @@ fn convert(html: &Html, page_len: usize) -> Dom {
                 match node.value() {
                     ScraperNode::Text(t) => b.text(t),
                     ScraperNode::Element(e) => {
-                        let id = b.element(&e.name.local, e.attrs());
+                        let id = b.element(known_atom(&e.name.local), e.attrs());
                         let name = &*e.name.local;
                         if contents_dropped(name) {
                             if name == "title" && e.name.ns == ns!(html) && b.dom.title.is_none() {
@@ -469,7 +536,7 @@ impl TokenSink for Flat {
                         }
                         if name == "meta" {
                             self.b.borrow_mut().element(
-                                name,
+                                known(name),
                                 tag.attrs.iter().map(|a| (&*a.name.local, &*a.value)),
                             );
                             self.block_open.set(false);
@@ -499,7 +566,7 @@ impl TokenSink for Flat {
                             return TokenSinkResult::Continue;
                         }
                         b.parents.truncate(1);
-                        let p = b.element("p", std::iter::empty());
+                        let p = b.element(known("p"), std::iter::empty());
                         b.parents.push(p);
                         self.block_open.set(true);
                     }
@@ -625,6 +692,44 @@ const KNOWN_TAGS: [&str; 98] = [
 static KNOWN_FLAGS: std::sync::LazyLock<Vec<u8>> =
     std::sync::LazyLock::new(|| KNOWN_TAGS.iter().map(|t| tag_flags(t)).collect());
 
+/// Hashes an atom by the hash it carries (atoms hash themselves with one
+/// `write_u64` of a precomputed hash).
+#[derive(Default)]
+struct AtomHasher(u64);
+
+impl std::hash::Hasher for AtomHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+/// [`KNOWN_TAGS`] by atom.
+static KNOWN_ATOMS: std::sync::LazyLock<
+    std::collections::HashMap<LocalName, usize, std::hash::BuildHasherDefault<AtomHasher>>,
+> = std::sync::LazyLock::new(|| {
+    KNOWN_TAGS
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (LocalName::from(*t), i))
+        .collect()
+});
+
+/// [`known`] for a parsed element's name, found by its atom.
+fn known_atom(name: &LocalName) -> (Cow<'static, str>, u8) {
+    match KNOWN_ATOMS.get(name) {
+        Some(&k) => (Cow::Borrowed(KNOWN_TAGS[k]), KNOWN_FLAGS[k]),
+        None => known(name),
+    }
+}
+
 /// A tag name as the arena keeps it (shared for known tags), with its flags.
 fn known(name: &str) -> (Cow<'static, str>, u8) {
     match KNOWN_TAGS.binary_search(&name) {
@@ -698,6 +803,33 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_parse_stops_after_the_last_watched_element() {
+        let filler = "<p>页脚</p>".repeat(2000);
+        let html = format!(
+            "<div class=a><p>正文</p></div>{filler}<div class=a><p>第二</p></div>{filler}<p>末尾</p>"
+        );
+        let watch = Watch {
+            from: html.find("<div class=a><p>第二").unwrap(),
+            element: &|_id: &str, class: &str| class == "a",
+        };
+        let dom = watched(&html, Some(&watch));
+        let t = text(&dom);
+        assert!(
+            t.starts_with("正文页脚") && t.contains("第二"),
+            "{}",
+            &t[..40]
+        );
+        assert!(
+            !t.contains("末尾"),
+            "the rest after the last watched element is not read"
+        );
+        // An element left open keeps the parse going to the end.
+        let open = html.replace("<p>第二</p></div>", "<p>第二</p>");
+        assert!(text(&watched(&open, Some(&watch))).ends_with("末尾"));
+        assert!(text(&document(&html)).ends_with("末尾"));
+    }
+
+    #[test]
     fn flat_reading_breaks_lines_at_blocks() {
         let dom = flat(
             "<div>一<br>二</div><span>三</span><table><tr><td>四<td>五</table><style>p{}</style>",
@@ -714,6 +846,11 @@ mod tests {
     fn known_tags_are_sorted_and_shared() {
         assert!(KNOWN_TAGS.windows(2).all(|w| w[0] < w[1]));
         assert!(matches!(known("td").0, Cow::Borrowed("td")));
+        assert!(matches!(
+            known_atom(&LocalName::from("o:p")).0,
+            Cow::Borrowed("o:p")
+        ));
+        assert_eq!(known_atom(&LocalName::from("x-custom")).0, "x-custom");
         assert_eq!(known("custom-tag").0, "custom-tag");
     }
 }

@@ -86,23 +86,33 @@ struct Rows {
 }
 
 impl Rows {
-    fn new(what: &'static str) -> Rows {
+    /// Rows for `what`, into a buffer of about `capacity` bytes.
+    fn new(what: &'static str, capacity: usize) -> Rows {
         Rows {
-            w: Rows::writer(),
+            w: Rows::writer(capacity),
             what,
         }
     }
 
-    fn writer() -> csv::Writer<Vec<u8>> {
+    /// A writer into a buffer of `capacity` bytes (it grows as needed).
+    fn writer(capacity: usize) -> csv::Writer<Vec<u8>> {
         csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(Vec::new())
+            .buffer_capacity(1024)
+            .from_writer(Vec::with_capacity(capacity))
+    }
+
+    /// Starts rows for another file, into a buffer of about `capacity`
+    /// bytes.
+    fn next(&mut self, what: &'static str, capacity: usize) {
+        self.w = Rows::writer(capacity);
+        self.what = what;
     }
 
     /// A header row.
     fn header(what: &'static str, columns: &[&str]) -> Result<Vec<u8>> {
-        let mut rows = Rows::new(what);
+        let mut rows = Rows::new(what, 4096);
         for c in columns {
             rows.field(c)?;
         }
@@ -149,7 +159,7 @@ impl Rows {
 
     /// The rows rendered so far (the writer is left empty).
     fn take(&mut self) -> Result<Vec<u8>> {
-        std::mem::replace(&mut self.w, Rows::writer())
+        std::mem::replace(&mut self.w, Rows::writer(0))
             .into_inner()
             .map_err(|e| self.err(e.into_error().into()))
     }
@@ -188,6 +198,24 @@ impl CsvTables {
     }
 }
 
+/// The three parts of a cell key `table__row__column` (the column is empty
+/// for a two-part key).
+fn key_parts(key: &str) -> (&str, &str, &str) {
+    let b = key.as_bytes();
+    let sep = |from: usize| {
+        b.get(from..)
+            .and_then(|rest| rest.windows(2).position(|w| w == b"__"))
+            .map(|p| from + p)
+    };
+    match sep(0) {
+        None => (key, "", ""),
+        Some(i) => match sep(i + 2) {
+            None => (&key[..i], &key[i + 2..], ""),
+            Some(j) => (&key[..i], &key[i + 2..j], &key[j + 2..]),
+        },
+    }
+}
+
 /// Neutralises a text field for spreadsheets (see the module docs).
 pub fn safe(s: &str) -> Cow<'_, str> {
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
@@ -205,7 +233,7 @@ impl Sink for CsvTables {
         };
         let r = &x.report;
         let count = |s: CheckStatus| r.checks.iter().filter(|c| c.status == s).count();
-        let mut w = Rows::new("reports.csv");
+        let mut w = Rows::new("reports.csv", 2048 + 4 * self.column.len());
         w.field(&r.id)?;
         w.text(&r.source.path)?;
         w.text(r.source.url.as_deref().unwrap_or(""))?;
@@ -253,7 +281,7 @@ impl Sink for CsvTables {
         w.end_row()?;
         let reports = w.take()?;
 
-        let mut w = Rows::new("figures.csv");
+        w.next("figures.csv", r.figures.len() * 200);
         for f in &r.figures {
             w.field(&r.id)?;
             match f.section {
@@ -271,14 +299,14 @@ impl Sink for CsvTables {
             w.end_row()?;
         }
         let figures = w.take()?;
-        w.what = "cells.csv";
+        w.next("cells.csv", r.cells.len() * 80);
         for (key, c) in &r.cells {
-            let mut parts = key.splitn(3, "__");
+            let (table, row, column) = key_parts(key);
             w.field(&r.id)?;
             w.field(key)?;
-            w.field(parts.next().unwrap_or(""))?;
-            w.field(parts.next().unwrap_or(""))?;
-            w.field(parts.next().unwrap_or(""))?;
+            w.field(table)?;
+            w.field(row)?;
+            w.field(column)?;
             w.number(c.value)?;
             w.text(&c.raw)?;
             w.field(c.state.as_str())?;
@@ -286,7 +314,7 @@ impl Sink for CsvTables {
             w.end_row()?;
         }
         let cells = w.take()?;
-        w.what = "checks.csv";
+        w.next("checks.csv", r.checks.len() * 120);
         for c in &r.checks {
             w.field(&r.id)?;
             w.text(&c.rule)?;
@@ -316,7 +344,7 @@ mod tests {
     #[test]
     fn fields_are_quoted_only_when_needed() {
         let mut got = Rows::header("t.csv", &["a", "b"]).unwrap();
-        let mut w = Rows::new("t.csv");
+        let mut w = Rows::new("t.csv", 0);
         w.field("x,y").unwrap();
         w.field("say \"hi\"").unwrap();
         w.end_row().unwrap();
@@ -331,6 +359,20 @@ mod tests {
             String::from_utf8(got).unwrap(),
             "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",'=1+1\n\"cr\rhere\",\n"
         );
+    }
+
+    #[test]
+    fn cell_keys_split_into_three_parts() {
+        assert_eq!(
+            key_parts("t3__new_received__natural_person"),
+            ("t3", "new_received", "natural_person")
+        );
+        assert_eq!(
+            key_parts("t2__admin_fees__amount_wanyuan"),
+            ("t2", "admin_fees", "amount_wanyuan")
+        );
+        assert_eq!(key_parts("t2x__rows"), ("t2x", "rows", ""));
+        assert_eq!(key_parts("plain"), ("plain", "", ""));
     }
 
     #[test]

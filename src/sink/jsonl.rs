@@ -27,7 +27,12 @@ impl Sink for ReportsJsonl {
     fn render(&self, outcome: &Outcome) -> Result<Rendered> {
         let mut line = Vec::new();
         if let Outcome::Extracted(x) = outcome {
-            line = serde_json::to_vec(&x.report).map_err(|source| Error::Serialize {
+            // Sized for the report, so that the line is not copied as it grows.
+            let r = &x.report;
+            line = Vec::with_capacity(
+                1024 + r.figures.len() * 400 + r.cells.len() * 110 + r.checks.len() * 220,
+            );
+            serde_json::to_writer(&mut line, r).map_err(|source| Error::Serialize {
                 what: "report",
                 source,
             })?;
