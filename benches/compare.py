@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """nianbao against the Python peer, side by side, on a generated corpus.
 
-    python3 benches/compare.py [--pages N] [--runs R] [--jobs J] [--peer PATH]
+    python3 benches/compare.py --peer PEER.py [--corpus DIR | --pages N] [--runs R] [--jobs J]
 
 Builds the release binary and the corpus generator, writes N deterministic
-pages (`cargo run --release --example gen-corpus -- DIR N`), then runs
-`../shared/bench/pypeer.py` and `nianbao extract` alternately R times each with
-J worker processes/threads, timing every run (wall clock and peak RSS, via
-/usr/bin/time -v when present). Reports median throughput (MB/s, pages/s) of
-both and the ratio of their median wall times. Shared machines are noisy:
-alternating runs and comparing medians taken in the same run keeps the ratio
-honest.
+pages (`cargo run --release --example gen-corpus -- DIR N`) or takes the
+pages already in `--corpus DIR`, then runs the peer (a Python program doing
+the same job, given by --peer or $NIANBAO_PEER; see CONTRIBUTING.md) and
+`nianbao extract` alternately R times each with J worker processes/threads,
+timing every run (wall clock and peak RSS, via /usr/bin/time -v when
+present). Reports median throughput (MB/s, pages/s) of both and the ratio of
+their median wall times. Shared machines are noisy: alternating runs and
+comparing medians taken in the same run keeps the ratio honest.
 
 With --memory it also runs nianbao on 500 and on 5000 pages and compares their
 peak RSS (the memory must stay flat in the corpus size); with --scaling it
@@ -66,21 +67,30 @@ def corpus(dir_, n):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--corpus", help="time on the pages in this directory instead of generating them")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--peer", default=os.path.join(ROOT, "..", "shared", "bench", "pypeer.py"))
+    ap.add_argument("--peer", default=os.environ.get("NIANBAO_PEER"), help="the peer script (default: $NIANBAO_PEER)")
     ap.add_argument("--memory", action="store_true", help="also compare peak RSS on 500 and 5000 pages")
     ap.add_argument("--scaling", action="store_true", help="also compare --jobs 1 and --jobs 2")
     ap.add_argument("--no-peer", action="store_true", help="time nianbao only")
     a = ap.parse_args()
+    if not a.no_peer and not a.peer:
+        ap.error("--peer PATH (or $NIANBAO_PEER) is needed, or --no-peer")
 
     sh(["cargo", "build", "--release", "--quiet", "--bin", "nianbao", "--example", "gen-corpus"], cwd=ROOT)
     work = tempfile.mkdtemp(prefix="nianbao-bench-")
     try:
-        pages = os.path.join(work, "pages")
-        size = corpus(pages, a.pages)
+        if a.corpus:
+            pages = os.path.abspath(a.corpus)
+            names = [f for f in os.listdir(pages) if os.path.isfile(os.path.join(pages, f))]
+            a.pages = len(names)
+            size = sum(os.path.getsize(os.path.join(pages, f)) for f in names)
+        else:
+            pages = os.path.join(work, "pages")
+            size = corpus(pages, a.pages)
         mb = size / 1e6
-        print(f"corpus: {a.pages} pages, {mb:.1f} MB ({size // a.pages} bytes a page); {a.jobs} jobs; {a.runs} runs each")
+        print(f"corpus: {pages if a.corpus else 'generated'}, {a.pages} pages, {mb:.1f} MB ({size // a.pages} bytes a page); {a.jobs} jobs; {a.runs} runs each")
         ours, peer, rss = [], [], []
         for _ in range(a.runs):
             if not a.no_peer:

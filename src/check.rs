@@ -1,5 +1,5 @@
-//! The consistency checks of the standard tables (`../shared/format.md` §7),
-//! after the blank-inference rules of §7.4.
+//! The consistency checks of the standard tables (docs/formats.md, Checks),
+//! after the blank rules there (Blanks).
 //!
 //! Inference only fills blanks, and only where a relation proves the value:
 //! a blank detail cell of a table-3 column (or of a table-4 group) becomes 0
@@ -174,7 +174,7 @@ fn k4(group: &str, outcome: &str) -> &'static str {
 }
 
 /// Fills blank `keys` with 0 when the numbers among them already add up to
-/// the printed `total_key` (§7.4 rule 2).
+/// the printed `total_key` (Blanks, rule 1).
 fn infer_blanks(cells: &mut BTreeMap<String, Cell>, keys: &[&str], total_key: &str) {
     if cells.get(total_key).and_then(|c| c.value).is_some() {
         infer_zeros(cells, keys, &[total_key]);
@@ -223,7 +223,7 @@ fn infer_zeros(cells: &mut BTreeMap<String, Cell>, lhs: &[&str], rhs: &[&str]) {
     }
 }
 
-/// Derives a blank 总计 from six known applicant cells (§7.4 rule 3).
+/// Derives a blank 总计 from six known applicant cells (Blanks, rule 2).
 fn infer_row_total(cells: &mut BTreeMap<String, Cell>, row: &str) {
     let total_key = k3(row, "total");
     let blank = cells

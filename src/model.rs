@@ -1,6 +1,6 @@
 //! The dataset's schema: what one line of `reports.jsonl` holds.
 //!
-//! This is the wire format outside tools read (`../shared/CONTRACT.md` is the
+//! This is the wire format outside tools read (docs/contract.md is the
 //! public statement of it). Field order here is the order in the JSON output.
 //!
 //! # Report
@@ -62,12 +62,12 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Every figure in the prose.
     pub figures: Vec<Figure>,
-    /// Standard-table cells, keyed as in `../shared/format.md` §6.
+    /// Standard-table cells, keyed as in docs/formats.md (Cell keys).
     pub cells: BTreeMap<String, Cell>,
     /// Rows of the standard tables that the templates do not have (local
     /// extensions such as 其他主动公开文件), with their cells as printed.
     pub extra_rows: Vec<ExtraRow>,
-    /// Consistency checks (`../shared/format.md` §7).
+    /// Consistency checks (docs/formats.md, Checks).
     pub checks: Vec<Check>,
     /// Problems that did not stop extraction.
     pub warnings: Vec<String>,
@@ -241,7 +241,7 @@ pub struct Figure {
     pub raw: String,
 }
 
-/// A table row outside the template (`t2x__extra_rows` in format.md §6.2).
+/// A table row outside the template (a local row such as 其他主动公开文件).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExtraRow {
     /// The table (`t2`).
@@ -372,7 +372,7 @@ pub fn format_number(v: f64) -> String {
     }
 }
 
-/// Table 3 row keys in template order (`../shared/format.md` §6.3), with the
+/// Table 3 row keys in template order (docs/formats.md, Table 3), with the
 /// 2019/hybrid `other_total` row after the three 2021 （六） sub-rows.
 pub const T3_ROWS: [&str; 26] = [
     "new_received",

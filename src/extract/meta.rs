@@ -2,7 +2,7 @@
 //! signature dates, statistics period.
 //!
 //! Everything comes from what the page prints; what is not printed stays
-//! `None` (CONTRACT.md: never guess). Matching runs on folded text (so
+//! `None` (docs/contract.md: nothing is guessed). Matching runs on folded text (so
 //! traditional renderings match); values are read back as printed.
 
 use std::sync::LazyLock;

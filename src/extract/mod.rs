@@ -131,8 +131,8 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     Ok(Extraction { report, text })
 }
 
-/// The template: per table where the tables were seen (§8.5), otherwise
-/// from the year.
+/// The template: per table where the tables were seen, otherwise from the
+/// year (docs/formats.md, Which template).
 fn template(t: &tables::Tables, folded: &str, year: Option<i32>) -> Template {
     use tables::{T2Template as T2, T3Template as T3};
     match (t.t2, t.t3) {

@@ -1,5 +1,5 @@
-//! The standard tables of the 2019 and 2021 templates (`../shared/format.md`
-//! §2, §3, §6), read from the normalised text.
+//! The standard tables of the 2019 and 2021 templates (docs/formats.md: the
+//! templates and the cell keys), read from the normalised text.
 //!
 //! Tables reach the text in several shapes: HTML tables rendered as
 //! `cell | cell | cell |` rows (the same shape stored text copies use),
@@ -8,14 +8,14 @@
 //! same way: the text is cut into a stream of label tokens and value tokens
 //! (numbers, blanks, "/" and "—"), and a row is the labels since the last
 //! values followed by the values after them. Rows are mapped by meaning, never
-//! by position alone: the label (normalised as §8 says: folded to simplified,
+//! by position alone: the label (normalised as docs/formats.md says: folded to simplified,
 //! quotes unified, whitespace, numbering and parenthesised notes removed) is
 //! matched against each table's vocabulary, with the enclosing group
 //! (（三）不予公开, （六）其他处理, …) as context.
 //!
 //! A table-3 row with fewer than seven values (empty cells collapsed by a
 //! copy) is assigned only where the row sum singles out one placement
-//! (§7.4.5); a row cut off by the end of an excerpt is read from the left.
+//! (docs/formats.md, Blanks); a row cut off by the end of an excerpt is read from the left.
 
 use std::collections::BTreeMap;
 
