@@ -363,6 +363,21 @@ pub fn timestamp(t: std::time::SystemTime) -> String {
         .to_string()
 }
 
+/// The SHA-256 of some bytes in lower-case hex, as the outputs write it
+/// (`source.sha256`, the page store's `sha256`; a report's `id` is its first
+/// 16 digits).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
 /// Formats a number the way the JSON output does (`1339`, `98.2`).
 pub fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {

@@ -24,7 +24,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -110,7 +109,7 @@ pub struct Record {
     #[serde(default)]
     pub error: Option<String>,
     /// For crawled pages: the page whose link led here (the listing of a
-    /// report, the report of an attachment); null for URLs given.
+    /// report, the report of an attachment); absent for URLs given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
     /// For crawled pages: the title of the link that led here (its `title`
@@ -225,7 +224,7 @@ impl Store {
     /// already there). Returns the hash and the path relative to the store.
     /// Blocking: call it off the async threads.
     pub fn put_body(&self, bytes: &[u8], ext: &str) -> Result<(String, String)> {
-        let sha = hex(&Sha256::digest(bytes));
+        let sha = crate::model::sha256_hex(bytes);
         let rel = format!("bodies/{}/{}.{}", &sha[..2], sha, ext);
         let path = self.dir.join(&rel);
         if path.is_file() {
@@ -366,16 +365,6 @@ pub fn body_extension(content_type: Option<&str>, url: &str, bytes: &[u8]) -> &'
     } else {
         "bin"
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -525,6 +525,14 @@ fn duration_year(f: &str, at: usize, unit_end: usize, value: Decimal, chinese: b
 fn pre_qualifier(f: &str, at: usize) -> (Option<Qualifier>, usize) {
     let before = &f[..at];
     let trimmed = before.trim_end_matches([' ', '\n']);
+    // Most figures have none: look at the words only when the last
+    // character could end one.
+    let Some(last) = trimmed.chars().next_back() else {
+        return (None, at);
+    };
+    if !PRE_QUALIFIERS.iter().any(|(w, _)| w.ends_with(last)) {
+        return (None, at);
+    }
     for (word, q) in PRE_QUALIFIERS {
         if let Some(head) = trimmed.strip_suffix(word) {
             // 最近 / 附近 are not qualifiers.

@@ -10,8 +10,6 @@ pub mod numerals;
 pub mod sections;
 pub mod tables;
 
-use sha2::{Digest, Sha256};
-
 use crate::decode::{self, normalize};
 use crate::error::{Error, Result};
 use crate::model::{Report, SCHEMA_VERSION, SourceInfo, Template};
@@ -68,7 +66,7 @@ pub fn fold_str(s: &str) -> String {
 
 /// Extracts one document.
 pub fn extract(doc: &Document) -> Result<Extraction> {
-    let sha256 = hex(&Sha256::digest(doc.bytes));
+    let sha256 = crate::model::sha256_hex(doc.bytes);
     let decoded = decode::decode(doc.bytes, doc.content_type, doc.kind == Kind::Html)?;
     let mut warnings = decoded.warnings;
     let (body_raw, pre_raw, page_title, metas, grids) = match doc.kind {
@@ -153,14 +151,4 @@ fn template(t: &tables::Tables, folded: &str, year: Option<i32>) -> Template {
         Some(y) if y <= 2018 && !any_table => Template::FreeText,
         _ => Template::Unknown,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
 }

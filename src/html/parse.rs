@@ -50,7 +50,7 @@ pub const MAX_OPEN: usize = 2048;
 
 /// Bytes handed to the parser at a time (the limits are checked between
 /// chunks, so one chunk's tags can add at most its length to the lists).
-const CHUNK: usize = 2048;
+const CHUNK: usize = 8192;
 
 /// Parses a whole page.
 pub fn document(html: &str) -> Dom {
@@ -87,7 +87,7 @@ pub fn watched(html: &str, watch: Option<&Watch>) -> Dom {
     while at < html.len() {
         // Past the last watched element, small steps, to stop soon after it.
         let step = if watch.is_some_and(|w| at > w.from) {
-            CHUNK / 4
+            CHUNK / 8
         } else {
             CHUNK
         };
