@@ -683,6 +683,9 @@ fn furniture(dom: &Dom, stats: &Stats, id: NodeId) -> bool {
     }
     let eid = dom.attr(id, "id").unwrap_or("");
     let class = dom.attr(id, "class").unwrap_or("");
+    if eid.is_empty() && class.is_empty() {
+        return false;
+    }
     FURNITURE
         .iter()
         .any(|f| contains_ci(eid, f) || class.split_ascii_whitespace().any(|c| contains_ci(c, f)))

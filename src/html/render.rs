@@ -171,7 +171,7 @@ pub fn render(
     stop_at: NodeId,
     skip: &dyn Fn(NodeId) -> bool,
 ) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(dom.text.len() / 2);
     // (node, entering) pairs; inline_rows counts enclosing one-line table rows.
     let mut stack: Vec<(NodeId, bool)> = vec![(root, true)];
     let mut inline_rows = 0usize;
@@ -185,13 +185,20 @@ pub fn render(
         match &node.kind {
             NodeKind::Text { start, end } => {
                 let s = &dom.text[*start as usize..*end as usize];
-                // Line breaks inside a text node are spaces.
-                for (k, piece) in s.split(['\n', '\r', '\t', '\u{0C}']).enumerate() {
-                    if k > 0 {
-                        out.push(' ');
-                    }
-                    out.push_str(piece);
+                // Line breaks (and tabs, form feeds) inside a text node are
+                // spaces. All four are ASCII: found by byte.
+                let mut from = 0;
+                for at in s
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+                    .map(|(i, _)| i)
+                {
+                    out.push_str(&s[from..at]);
+                    out.push(' ');
+                    from = at + 1;
                 }
+                out.push_str(&s[from..]);
             }
             NodeKind::Document => {
                 push_children(dom, id, &mut stack);
