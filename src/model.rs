@@ -578,48 +578,40 @@ pub fn cell_keys() -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// Each value's JSON form is the name the CSV files write.
+    fn same_names<T: Serialize + Copy>(values: &[T], name: fn(T) -> &'static str) {
+        for &v in values {
+            assert_eq!(serde_json::to_value(v).unwrap(), name(v));
+        }
+    }
+
     #[test]
     fn json_and_csv_name_states_alike() {
-        let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
-        for t in [
-            Template::FreeText,
-            Template::Table2019,
-            Template::Table2021,
-            Template::Hybrid,
-            Template::Unknown,
-        ] {
-            assert_eq!(json(serde_json::to_value(t).unwrap()), t.as_str());
-        }
-        for q in [
-            Qualifier::Exact,
-            Qualifier::Approx,
-            Qualifier::MoreThan,
-            Qualifier::Nearly,
-            Qualifier::LessThan,
-        ] {
-            assert_eq!(json(serde_json::to_value(q).unwrap()), q.as_str());
-        }
-        for c in [
-            CellState::Number,
-            CellState::Zero,
-            CellState::Blank,
-            CellState::Na,
-            CellState::Text,
-        ] {
-            assert_eq!(json(serde_json::to_value(c).unwrap()), c.as_str());
-        }
-        for c in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Na] {
-            assert_eq!(json(serde_json::to_value(c).unwrap()), c.as_str());
-        }
-        for e in [
-            EncodingFrom::Bom,
-            EncodingFrom::Header,
-            EncodingFrom::Meta,
-            EncodingFrom::Detected,
-            EncodingFrom::Default,
-        ] {
-            assert_eq!(json(serde_json::to_value(e).unwrap()), e.as_str());
-        }
+        use Template as T;
+        same_names(
+            &[
+                T::FreeText,
+                T::Table2019,
+                T::Table2021,
+                T::Hybrid,
+                T::Unknown,
+            ],
+            T::as_str,
+        );
+        use Qualifier as Q;
+        same_names(
+            &[Q::Exact, Q::Approx, Q::MoreThan, Q::Nearly, Q::LessThan],
+            Q::as_str,
+        );
+        use CellState as C;
+        same_names(&[C::Number, C::Zero, C::Blank, C::Na, C::Text], C::as_str);
+        use CheckStatus as S;
+        same_names(&[S::Pass, S::Fail, S::Na], S::as_str);
+        use EncodingFrom as E;
+        same_names(
+            &[E::Bom, E::Header, E::Meta, E::Detected, E::Default],
+            E::as_str,
+        );
     }
 
     #[test]
