@@ -9,7 +9,7 @@
 //! result has one paragraph (or table row) per line.
 //!
 //! [`fold`] maps traditional characters (and the vocabulary of converted
-//! mirrors: 檔案 → 文件, 資訊 → 信息, 入口網站 → 门户网站) to simplified ones for
+//! mirrors: 檔案 → 文件, 資訊 → 信息, 入口網站 → 门户网站, 反覆 → 反复) to simplified ones for
 //! matching, without changing any byte offset: matches found in the folded
 //! text are read back from the normalised text as printed.
 
@@ -158,9 +158,13 @@ pub fn fold(text: &str) -> String {
     }
     folded.push_str(&text[run_start..]);
     // Vocabulary of s2twp-converted mirrors, mapped back (same byte lengths).
-    if text.contains(['檔', '資', '網']) {
-        for (trad, simp) in [("檔案", "文件"), ("資訊", "信息"), ("入口網站", "门户网站")]
-        {
+    if text.contains(['檔', '資', '網', '覆']) {
+        for (trad, simp) in [
+            ("檔案", "文件"),
+            ("資訊", "信息"),
+            ("入口網站", "门户网站"),
+            ("反覆", "反复"),
+        ] {
             debug_assert_eq!(trad.len(), simp.len());
             let mut from = 0;
             while let Some(at) = text[from..].find(trad) {

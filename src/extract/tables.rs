@@ -13,9 +13,19 @@
 //! matched against each table's vocabulary, with the enclosing group
 //! (（三）不予公开, （六）其他处理, …) as context.
 //!
+//! Flatteners add their own marks, read as such: a `|` alone on a line
+//! between cells, Markdown rows (`| a | b |`, `|---|` rules, `#` headings),
+//! page headers and footers (`- 3 -`, `第 3 页 共 6 页`) between rows. Where the
+//! labels of some rows were lost, the template's row order names them: a
+//! table-3 label followed by k × 7 numbers (or k grid rows) is that row and
+//! the k − 1 rows after it, and a group label (（三）不予公开) followed by
+//! its sub-rows' numbers is those sub-rows.
+//!
 //! A table-3 row with fewer than seven values (empty cells collapsed by a
 //! copy) is assigned only where the row sum singles out one placement
-//! (docs/formats.md, Blanks); a row cut off by the end of an excerpt is read from the left.
+//! (docs/formats.md, Blanks); a row cut off by the end of an excerpt is read
+//! from the left. Numbers that cannot be placed are warnings, never dropped
+//! silently.
 
 use std::collections::BTreeMap;
 
@@ -85,9 +95,23 @@ struct Val {
     grid: Option<GridPos>,
 }
 
+impl Val {
+    fn blank() -> Val {
+        Val {
+            raw: String::new(),
+            state: CellState::Blank,
+            value: None,
+            unit: None,
+            grid: None,
+        }
+    }
+}
+
 /// A cell's place in a grid.
 #[derive(Debug, Clone, Copy)]
 struct GridPos {
+    /// The grid row, counted over all the report's grids.
+    row: usize,
     col: usize,
     colspan: usize,
     width: usize,
@@ -108,10 +132,12 @@ enum Row {
 pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
     if !grids.is_empty() {
         let mut p = Reader::default();
+        let mut row = 0;
         for g in grids {
             for r in 0..g.height() {
-                let toks = grid_row_tokens(g, r);
+                let toks = grid_row_tokens(g, r, row);
                 p.feed(toks);
+                row += 1;
             }
         }
         p.finish_row(true);
@@ -153,13 +179,14 @@ static TABLE_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 
 /// The tokens of a grid row: its own cells, left to right (cells spanning
 /// down from rows above are context the reader already has).
-fn grid_row_tokens(g: &Grid, r: usize) -> Vec<Tok> {
+fn grid_row_tokens(g: &Grid, r: usize, row: usize) -> Vec<Tok> {
     let mut out = Vec::new();
     for c in g.row_cells(r) {
         let before = out.len();
         push_cell(&mut out, c.text.trim(), None, true);
         if let Some(Tok::Value(v)) = out.get_mut(before) {
             v.grid = Some(GridPos {
+                row,
                 col: c.col,
                 colspan: c.colspan,
                 width: g.width,
@@ -177,11 +204,12 @@ struct Reader {
     out: Tables,
     zone: ZoneState,
     group: GroupState,
-    /// Labels since the last value: (as printed, folded).
     /// Labels since the last value: (as printed, folded and squeezed).
     labels: Vec<(String, String)>,
     values: Vec<Val>,
     t2_evidence: Option<T2Template>,
+    /// The last text line ended with `|` (its cell is closed).
+    closed: bool,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -200,8 +228,16 @@ impl Reader {
     }
 
     fn line(&mut self, line: &str, fline: &str) {
+        // A Markdown heading is read as its words.
+        let words = fline.trim_start().trim_start_matches('#');
+        let (line, fline) = if words.len() < fline.trim_start().len() {
+            let at = fline.len() - words.len();
+            (&line[at..], &fline[at..])
+        } else {
+            (line, fline)
+        };
         let trimmed = fline.trim();
-        if trimmed.is_empty() || is_page_footer(trimmed) {
+        if trimmed.is_empty() || is_page_footer(trimmed) || is_rule_line(trimmed) {
             return;
         }
         // A report section after the tables ends them.
@@ -210,8 +246,22 @@ impl Reader {
             self.zone = ZoneState(Some(Zone::None));
             self.group = GroupState(None);
             self.labels.clear();
+            self.closed = false;
             return;
         }
+        // A `|` alone on its line separates the cells around it when the
+        // line before left its cell open (`信息内容\n|\n本年制发件数`); after a
+        // closed cell (`规章 |`) or another lone `|` it is an empty cell.
+        if trimmed.bytes().all(|b| b == b'|' || b == b' ') {
+            let pipes = trimmed.bytes().filter(|&b| b == b'|').count();
+            let blanks = if self.closed { pipes } else { pipes - 1 };
+            for _ in 0..blanks {
+                self.feed(vec![Tok::Value(Val::blank())]);
+            }
+            self.closed = true;
+            return;
+        }
+        self.closed = trimmed.ends_with('|');
         self.feed(tokens(line, fline));
     }
 
@@ -385,7 +435,86 @@ impl Reader {
         }
     }
 
+    /// The values after a table-3 label: one row, or several when the
+    /// labels of the rows after it were lost (a grid row each, or seven
+    /// numbers each in text), which the template's row order names.
     fn t3_row(&mut self, name: &'static str, values: Vec<Val>, at_end: bool) {
+        let runs = row_runs(values, crate::model::T3_COLS.len());
+        if runs.len() == 1 {
+            let run = runs.into_iter().next().unwrap_or_default();
+            return self.t3_one_row(name, run, at_end);
+        }
+        match self.t3_rows_from(name, runs.len()) {
+            Some(names) => {
+                for (n, run) in names.into_iter().zip(runs) {
+                    self.t3_one_row(n, run, at_end);
+                }
+            }
+            None => {
+                let numbers = runs.iter().flatten().filter(|v| v.value.is_some()).count();
+                self.out.warnings.push(format!(
+                    "table 3: {} rows of values after the row {name}, more than the template has there; {numbers} numbers not placed",
+                    runs.len()
+                ));
+            }
+        }
+    }
+
+    /// The names of `k` consecutive table-3 rows that start at `name` (a
+    /// row, or a group's subtotal row standing for the group's label).
+    fn t3_rows_from(&mut self, name: &'static str, k: usize) -> Option<Vec<&'static str>> {
+        let group = |prefix: &str| -> Vec<&'static str> {
+            crate::model::T3_ROWS
+                .iter()
+                .copied()
+                .filter(|r| r.starts_with(prefix))
+                .collect()
+        };
+        let sub = match name {
+            "denied_total_reported" => Some(group("denied_")),
+            "unable_total_reported" => Some(group("unable_")),
+            "not_processed_total_reported" => Some(group("not_processed_")),
+            // （六）其他处理 followed by rows: the 2021 sub-rows.
+            "other_total" => Some(vec![
+                "other_no_correction",
+                "other_fee_unpaid",
+                "other_other",
+            ]),
+            _ => None,
+        };
+        if let Some(sub) = sub {
+            // The group's rows, after its own subtotal when one was printed.
+            if k == sub.len() {
+                if name == "other_total" {
+                    self.out.t3 = Some(T3Template::V2021);
+                }
+                return Some(sub);
+            }
+            if k == sub.len() + 1 && name != "other_total" {
+                let mut rows = vec![name];
+                rows.extend(sub);
+                return Some(rows);
+            }
+            return None;
+        }
+        // A data row followed by rows whose labels were lost.
+        let v2019 = self.out.t3 == Some(T3Template::V2019);
+        let order: Vec<&'static str> = crate::model::T3_ROWS
+            .iter()
+            .copied()
+            .filter(|r| {
+                if v2019 {
+                    !r.starts_with("other_") || *r == "other_total"
+                } else {
+                    *r != "other_total"
+                }
+            })
+            .collect();
+        let at = order.iter().position(|r| *r == name)?;
+        order.get(at..at + k).map(<[_]>::to_vec)
+    }
+
+    fn t3_one_row(&mut self, name: &'static str, values: Vec<Val>, at_end: bool) {
         if matches!(
             name,
             "other_no_correction" | "other_fee_unpaid" | "other_other"
@@ -401,7 +530,7 @@ impl Reader {
             }
             return;
         }
-        let values = trim_extra(values, cols.len());
+        let values = self.trim_extra(values, cols.len(), "table 3", name);
         if values.len() == cols.len() || at_end {
             for (col, v) in cols.iter().zip(values) {
                 self.put(crate::model::t3_key(name, col).unwrap_or_default(), v);
@@ -412,7 +541,7 @@ impl Reader {
         let placements = consistent_placements(&values, cols.len());
         if placements.is_empty() {
             self.out.warnings.push(format!(
-                "table 3 row {name}: {} values for 7 columns, no placement fits the row sum",
+                "table 3 row {name}: {} values for 7 columns, no placement fits the row sum; none placed",
                 values.len()
             ));
             return;
@@ -440,9 +569,23 @@ impl Reader {
     }
 
     fn t4_row(&mut self, values: Vec<Val>) {
+        // An empty grid row under the data row (Word's borderless rows of
+        // `&nbsp;`) is no row; a second row of values is not table 4's.
+        let mut runs = row_runs(values, 15).into_iter();
+        let values = runs.next().unwrap_or_default();
+        let rest = runs.flatten().filter(|v| v.value.is_some()).count();
+        if rest > 0 {
+            self.out.warnings.push(format!(
+                "table 4: {rest} numbers after its row of fifteen not placed"
+            ));
+        }
         let values = match by_grid(&values, 15) {
             Some(placed) => placed,
-            None => trim_extra(values, 15).into_iter().map(Some).collect(),
+            None => self
+                .trim_extra(values, 15, "table 4", "")
+                .into_iter()
+                .map(Some)
+                .collect(),
         };
         let mut i = 0;
         for g in crate::model::T4_GROUPS {
@@ -453,6 +596,24 @@ impl Reader {
                 i += 1;
             }
         }
+    }
+
+    /// [`trim_extra`], with a warning for every number dropped.
+    fn trim_extra(&mut self, values: Vec<Val>, n: usize, table: &str, row: &str) -> Vec<Val> {
+        let numbers = values.iter().filter(|v| v.value.is_some()).count();
+        let kept = trim_extra(values, n);
+        let dropped = numbers - kept.iter().filter(|v| v.value.is_some()).count();
+        if dropped > 0 {
+            let row = if row.is_empty() {
+                String::new()
+            } else {
+                format!(" row {row}")
+            };
+            self.out.warnings.push(format!(
+                "{table}{row}: {dropped} numbers beyond its {n} columns not placed"
+            ));
+        }
+        kept
     }
 
     fn put(&mut self, key: &str, v: Val) {
@@ -498,6 +659,47 @@ fn by_grid(values: &[Val], n: usize) -> Option<Vec<Option<Val>>> {
         placed[g.col - (width - n)] = Some(v.clone());
     }
     Some(placed)
+}
+
+/// The rows in a run of values that no label separated: one per grid row
+/// (rows with no printed value dropped: an empty row never overwrites a
+/// printed one), or, in text, `n` values each when the run holds a whole
+/// number of rows and more than one.
+fn row_runs(values: Vec<Val>, n: usize) -> Vec<Vec<Val>> {
+    if values.iter().all(|v| v.grid.is_some()) && !values.is_empty() {
+        let mut runs: Vec<Vec<Val>> = Vec::new();
+        let mut last_row = None;
+        for v in values {
+            let row = v.grid.map(|g| g.row);
+            if row != last_row {
+                runs.push(Vec::new());
+                last_row = row;
+            }
+            if let Some(r) = runs.last_mut() {
+                r.push(v);
+            }
+        }
+        let printed: Vec<Vec<Val>> = runs
+            .iter()
+            .filter(|r| r.iter().any(|v| v.state != CellState::Blank))
+            .cloned()
+            .collect();
+        return if printed.is_empty() {
+            runs.truncate(1);
+            runs
+        } else {
+            printed
+        };
+    }
+    let mut values = values;
+    while values.len() > n && values.last().is_some_and(|v| v.state == CellState::Blank) {
+        values.pop();
+    }
+    if values.len() > n && values.len().is_multiple_of(n) && values.iter().all(|v| v.grid.is_none())
+    {
+        return values.chunks(n).map(<[Val]>::to_vec).collect();
+    }
+    vec![values]
 }
 
 /// Drops surplus values: trailing blanks (separator artefacts), then anything
@@ -561,13 +763,19 @@ enum Tok {
 fn tokens(line: &str, fline: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     if fline.contains('|') {
-        // One trailing `|` closes the last cell; the rest separate cells.
+        // One trailing `|` closes the last cell; the rest separate cells. A
+        // row that also opens with `|` (Markdown, a bordered text table)
+        // has no cell before it.
         let mut end = fline.trim_end().len();
+        let mut start = 0;
         if fline[..end].ends_with('|') {
             end -= 1;
+            let lead = fline.len() - fline.trim_start().len();
+            if end > lead && fline[lead..].starts_with('|') {
+                start = lead + 1;
+            }
         }
-        let mut start = 0;
-        for seg in fline[..end].split('|') {
+        for seg in fline[start..end].split('|') {
             let s = start;
             start += seg.len() + 1;
             let printed = line[s..s + seg.len()].trim();
@@ -624,13 +832,7 @@ fn word_spans(s: &str) -> Vec<(usize, &str)> {
 fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: Option<&str>, blank_ok: bool) {
     if printed.is_empty() {
         if blank_ok {
-            out.push(Tok::Value(Val {
-                raw: String::new(),
-                state: CellState::Blank,
-                value: None,
-                unit: None,
-                grid: None,
-            }));
+            out.push(Tok::Value(Val::blank()));
         }
         return;
     }
@@ -703,12 +905,22 @@ fn parse_value(s: &str) -> Option<Val> {
     })
 }
 
+/// A page header or footer left between the rows of a table that crossed a
+/// page: `- 3 -` (dashes are `-` once normalised), `第 3 页 共 6 页`, `共6页第3页`,
+/// `第3页`, `Page 3 of 6`, `3 / 6`.
 fn is_page_footer(s: &str) -> bool {
-    let inner = s.trim_matches(|c: char| c == '-' || c == ' ' || c == '—');
-    (s.starts_with('-') || s.starts_with('—'))
-        && !inner.is_empty()
-        && inner.chars().all(|c| c.is_ascii_digit())
-        && s.len() > inner.len()
+    static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:-+ ?\d{1,4} ?-+|(?:第 ?\d{1,4} ?页|共 ?\d{1,4} ?页|[ ,,/])+|(?i:page) ?\d{1,4}(?: ?(?i:of) ?\d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
+        )
+        .expect("valid pattern")
+    });
+    s.len() <= 40 && PAGE.is_match(s) && s.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A Markdown table rule: `|---|:---:|`.
+fn is_rule_line(s: &str) -> bool {
+    s.contains("---") && s.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' '))
 }
 
 /// 五、… / 六、…: report sections that follow the tables.
@@ -771,6 +983,16 @@ fn strip_notes(s: &str) -> String {
         }
     }
     out
+}
+
+/// `(一)` → `一,`: a bracketed ordinal inside a run of labels
+/// (`三、本年度办理结果 (一)予以公开` on one PDF line) numbers a new segment
+/// instead of being set aside as a note.
+fn unbracket_ordinals(s: &str) -> std::borrow::Cow<'_, str> {
+    static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\(([一二三四五六七八九十]{1,2})\)").expect("valid pattern")
+    });
+    MARK.replace_all(s, "$1,")
 }
 
 /// Splits a label run into segments at numbering marks (三、 1. (一)).
@@ -848,7 +1070,7 @@ fn resolve(labels: &[&str], zone: Zone, group: Group) -> (Option<Row>, Option<Gr
 /// The row named by the last meaningful segment of a label run, and the last
 /// group it opens.
 fn classify_run(run: &str, zone: Zone, group: Group) -> (Option<Row>, Option<Group>) {
-    let core = strip_notes(run);
+    let core = strip_notes(&unbracket_ordinals(run));
     let mut row = None;
     let mut new_group = None;
     let mut g = group;
@@ -1006,6 +1228,9 @@ fn is_row_label(s: &str) -> bool {
         && !core.contains(['。', ',', ':'])
         && !["信息内容", "第二十条"].iter().any(|w| core.contains(w))
 }
+
+#[cfg(test)]
+mod generated;
 
 #[cfg(test)]
 mod tests {
