@@ -3,7 +3,10 @@
 //!
 //! Inference only fills blanks, and only where a relation proves the value:
 //! a blank detail cell of a table-3 column (or of a table-4 group) becomes 0
-//! when the column's printed total then adds up; a blank 总计 becomes the sum
+//! when the column's printed total then adds up; a blank applicant cell of a
+//! table-3 row becomes 0 when the row's printed 总计 then adds up (a row whose
+//! legal-person cells are blank and whose 总计 equals the natural-person
+//! cell); a blank 总计 becomes the sum
 //! of its six applicant cells when all six are known. Inferred cells keep
 //! their `blank` state and are marked `inferred`. Checks never change a
 //! number: a failed check is reported with both sides.
@@ -76,6 +79,8 @@ pub fn run(cells: &mut BTreeMap<String, Cell>) -> Vec<Check> {
             infer_identity(cells, col);
         }
         for row in T3_ROWS {
+            let parts: Vec<&str> = T3_COLS[..6].iter().map(|c| k3(row, c)).collect();
+            infer_blanks(cells, &parts, k3(row, "total"));
             infer_row_total(cells, row);
         }
     }

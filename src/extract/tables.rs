@@ -849,7 +849,8 @@ fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: Option<&str>, blank_ok: 
 }
 
 /// A cell's value: a number (signed, decimal, thousands separators, a unit
-/// such as 251000元), or not applicable ("/", "-", "—", 不适用).
+/// such as 251000元; 增3 / 减3 in the 2019 增/减 column), or not applicable
+/// ("/", "-", "—", 不适用).
 fn parse_value(s: &str) -> Option<Val> {
     let t = s.trim();
     if matches!(
@@ -871,13 +872,20 @@ fn parse_value(s: &str) -> Option<Val> {
         Some(u) => (t[..t.len() - u.len()].trim(), Some(u.to_string())),
         None => (t, None),
     };
-    let (sign, digits) = match num.strip_prefix('+') {
-        Some(d) => (1.0, d),
-        None => match num.strip_prefix('-') {
-            Some(d) => (-1.0, d),
-            None => (1.0, num),
-        },
-    };
+    // A sign, or the 2019 增/减 column's words for one (增3, 减少2).
+    let (sign, digits) = [
+        ("+", 1.0),
+        ("-", -1.0),
+        ("增加", 1.0),
+        ("减少", -1.0),
+        ("增", 1.0),
+        ("减", -1.0),
+        ("減少", -1.0),
+        ("減", -1.0),
+    ]
+    .iter()
+    .find_map(|(p, sign)| num.strip_prefix(p).map(|d| (*sign, d.trim_start())))
+    .unwrap_or((1.0, num));
     if digits.is_empty()
         || !digits
             .chars()
