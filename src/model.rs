@@ -58,6 +58,8 @@ pub struct Report {
     pub period: Option<Period>,
     /// Which report template the document follows.
     pub template: Template,
+    /// How completely each standard table was read.
+    pub tables: TableStatuses,
     /// The report's own numbered sections (一、… headings).
     pub sections: Vec<Section>,
     /// Every figure in the prose.
@@ -171,6 +173,59 @@ impl Template {
             Template::Table2021 => "table_2021",
             Template::Hybrid => "hybrid",
             Template::Unknown => "unknown",
+        }
+    }
+}
+
+/// How completely each standard table was read (docs/contract.md).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct TableStatuses {
+    /// Table 2 (主动公开).
+    pub t2: TableStatus,
+    /// Table 3 (申请).
+    pub t3: TableStatus,
+    /// Table 4 (复议、诉讼).
+    pub t4: TableStatus,
+}
+
+/// One standard table's reading.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct TableStatus {
+    /// What was read.
+    pub status: TableState,
+    /// Template cells read (printed, blank or not applicable).
+    pub cells: usize,
+    /// Template cells the table has (by its template), when it is expected.
+    pub expected: Option<usize>,
+    /// Why the table is partial or unreadable; null otherwise.
+    pub reason: Option<String>,
+}
+
+/// A standard table's state.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TableState {
+    /// Not in the report, and the report's template does not call for it.
+    #[default]
+    Absent,
+    /// Every cell of the template read.
+    Complete,
+    /// Some cells read, some missing.
+    Partial,
+    /// The report has the table (by its template or its header words) but
+    /// no cell of it could be read: an image, say, or a shape nianbao cannot
+    /// read.
+    Unreadable,
+}
+
+impl TableState {
+    /// The name used in the outputs (JSON and CSV alike).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableState::Absent => "absent",
+            TableState::Complete => "complete",
+            TableState::Partial => "partial",
+            TableState::Unreadable => "unreadable",
         }
     }
 }
@@ -607,6 +662,11 @@ mod tests {
         same_names(&[C::Number, C::Zero, C::Blank, C::Na, C::Text], C::as_str);
         use CheckStatus as S;
         same_names(&[S::Pass, S::Fail, S::Na], S::as_str);
+        use TableState as TS;
+        same_names(
+            &[TS::Absent, TS::Complete, TS::Partial, TS::Unreadable],
+            TS::as_str,
+        );
         use EncodingFrom as E;
         same_names(
             &[E::Bom, E::Header, E::Meta, E::Detected, E::Default],

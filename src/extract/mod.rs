@@ -12,7 +12,7 @@ pub mod tables;
 
 use crate::decode::{self, normalize};
 use crate::error::{Error, Result};
-use crate::model::{Report, SCHEMA_VERSION, SourceInfo, Template};
+use crate::model::{Report, SCHEMA_VERSION, SourceInfo, TableState, Template};
 
 /// What kind of document an input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,20 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     warnings.append(&mut tables.warnings);
     let checks = crate::check::run(&mut tables.cells);
     let template = template(&tables, &folded, meta.year);
+    let table_status = tables::status(&tables, template, &folded);
+    for (name, t) in [
+        ("table 2", &table_status.t2),
+        ("table 3", &table_status.t3),
+        ("table 4", &table_status.t4),
+    ] {
+        if matches!(t.status, TableState::Partial | TableState::Unreadable) {
+            warnings.push(format!(
+                "{name} {}: {}",
+                t.status.as_str(),
+                t.reason.as_deref().unwrap_or_default()
+            ));
+        }
+    }
     let report = Report {
         schema_version: SCHEMA_VERSION,
         id: sha256[..16].to_string(),
@@ -119,6 +133,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         signed: meta.signed,
         period: meta.period,
         template,
+        tables: table_status,
         sections,
         figures,
         cells: tables.cells,

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 
 use crate::decode::normalize;
 use crate::html::table::Grid;
-use crate::model::{Cell, CellState, ExtraRow};
+use crate::model::{Cell, CellState, ExtraRow, TableState, TableStatus, TableStatuses, Template};
 
 /// Table 2 layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,8 @@ pub struct Tables {
     pub t3: Option<T3Template>,
     /// Problems met (unassignable rows).
     pub warnings: Vec<String>,
+    /// Printed numbers that could not be placed, per table (2, 3, 4).
+    pub unplaced: [usize; 3],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +158,140 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
     p.finish_row(true);
     p.out
 }
+
+/// How completely each table was read. A table is called for when the
+/// report's template has it, when its header words are in the text, or when
+/// any of its cells was read; its cells are counted against the template's
+/// (docs/contract.md, `tables`).
+pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
+    let tables_template = matches!(
+        template,
+        Template::Table2019 | Template::Table2021 | Template::Hybrid
+    );
+    let v2019 = matches!(template, Template::Table2019);
+    let t2_keys: Vec<&str> = match t.t2 {
+        Some(T2Template::V2019) => T2_2019_KEYS.to_vec(),
+        Some(T2Template::V2021) => crate::model::T2_KEYS[..10].to_vec(),
+        None if v2019 => T2_2019_KEYS.to_vec(),
+        None => crate::model::T2_KEYS[..10].to_vec(),
+    };
+    let t3_2019 = match t.t3 {
+        Some(t3) => t3 == T3Template::V2019,
+        None => matches!(template, Template::Table2019 | Template::Hybrid),
+    };
+    let t3_keys: Vec<String> = crate::model::T3_ROWS
+        .iter()
+        .filter(|r| {
+            if t3_2019 {
+                !r.starts_with("other_") || **r == "other_total"
+            } else {
+                **r != "other_total"
+            }
+        })
+        .flat_map(|r| {
+            crate::model::T3_COLS
+                .iter()
+                .map(move |c| format!("t3__{r}__{c}"))
+        })
+        .collect();
+    let t4_keys: Vec<String> = crate::model::T4_GROUPS
+        .iter()
+        .flat_map(|g| {
+            crate::model::T4_OUTCOMES
+                .iter()
+                .map(move |o| format!("t4__{g}__{o}"))
+        })
+        .collect();
+    let one = |keys: &[&str], headers: &[&str], unplaced: usize| -> TableStatus {
+        let read = keys.iter().filter(|k| t.cells.contains_key(**k)).count();
+        let headed = headers.iter().any(|h| folded.contains(h));
+        if read == 0 && !headed && !tables_template {
+            return TableStatus::default();
+        }
+        let expected = keys.len();
+        let not_placed = if unplaced > 0 {
+            format!("; {unplaced} printed numbers not placed")
+        } else {
+            String::new()
+        };
+        let (status, reason) = if read == 0 {
+            let why = if headed {
+                "its header words are in the text, but no row of it could be read"
+            } else {
+                "the template has it, but it is not in the text (an image or an attachment?)"
+            };
+            (TableState::Unreadable, Some(format!("{why}{not_placed}")))
+        } else if read == expected {
+            let reason = (unplaced > 0)
+                .then(|| format!("every cell read; {unplaced} more printed numbers not placed"));
+            (TableState::Complete, reason)
+        } else {
+            (
+                TableState::Partial,
+                Some(format!(
+                    "{} of {expected} cells missing{not_placed}",
+                    expected - read
+                )),
+            )
+        };
+        TableStatus {
+            status,
+            cells: read,
+            expected: Some(expected),
+            reason,
+        }
+    };
+    let t3_refs: Vec<&str> = t3_keys.iter().map(String::as_str).collect();
+    let t4_refs: Vec<&str> = t4_keys.iter().map(String::as_str).collect();
+    TableStatuses {
+        t2: one(
+            &t2_keys,
+            &[
+                "第二十条第",
+                "本年制发件数",
+                "本年新制作数量",
+                "上一年项目数量",
+            ],
+            t.unplaced[0],
+        ),
+        t3: one(
+            &t3_refs,
+            &["申请人情况", "勾稽关系", "本年度办理结果"],
+            t.unplaced[1],
+        ),
+        t4: one(
+            &t4_refs,
+            &["结果维持", "复议后起诉", "未经复议直接起诉"],
+            t.unplaced[2],
+        ),
+    }
+}
+
+/// The cells of a 2019 table 2.
+const T2_2019_KEYS: [&str; 22] = [
+    "t2v19__rules__new_made",
+    "t2v19__rules__new_published",
+    "t2v19__rules__total_published",
+    "t2v19__normative_docs__new_made",
+    "t2v19__normative_docs__new_published",
+    "t2v19__normative_docs__total_published",
+    "t2v19__licensing__prev_items",
+    "t2v19__licensing__delta",
+    "t2__licensing__decisions",
+    "t2v19__other_mgmt_services__prev_items",
+    "t2v19__other_mgmt_services__delta",
+    "t2v19__other_mgmt_services__decisions",
+    "t2v19__penalty__prev_items",
+    "t2v19__penalty__delta",
+    "t2__penalty__decisions",
+    "t2v19__coercion__prev_items",
+    "t2v19__coercion__delta",
+    "t2__coercion__decisions",
+    "t2v19__admin_fees__prev_items",
+    "t2v19__admin_fees__delta",
+    "t2v19__central_procurement__projects",
+    "t2v19__central_procurement__amount",
+];
 
 /// Words only the standard tables use (one of them opens every table).
 static TABLE_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -318,7 +454,11 @@ impl Reader {
         let labels = std::mem::take(&mut self.labels);
         // Without values there is no row to read (a group label and its first
         // row arrive in the same run of labels).
-        if labels.is_empty() || values.is_empty() {
+        if values.is_empty() {
+            return;
+        }
+        if labels.is_empty() {
+            self.not_placed(&values, "");
             return;
         }
         // Sentences are not row labels (the longest template labels, with
@@ -371,8 +511,33 @@ impl Reader {
                     values,
                 });
             }
+            _ if is_row_label(&printed) => self.not_placed(&values, &printed),
             _ => {}
         }
+    }
+
+    /// Numbers inside a table's zone under a label that names no row of it
+    /// (or under none): a warning each run, counted for the table's status.
+    fn not_placed(&mut self, values: &[Val], label: &str) {
+        let numbers = values.iter().filter(|v| v.value.is_some()).count();
+        let table = match self.zone() {
+            Zone::T2 => 2,
+            Zone::T3 => 3,
+            Zone::T4 => 4,
+            Zone::None => return,
+        };
+        if numbers == 0 {
+            return;
+        }
+        self.out.unplaced[table - 2] += numbers;
+        let after = if label.is_empty() {
+            "without a row label".to_string()
+        } else {
+            format!("after 「{}」", label.trim())
+        };
+        self.out.warnings.push(format!(
+            "table {table}: {numbers} numbers {after} not placed (no row of the template)"
+        ));
     }
 
     fn t2_template(&mut self, name: &str, n_values: usize) -> T2Template {
@@ -430,6 +595,18 @@ impl Reader {
             }
             _ => return,
         };
+        let surplus = values
+            .iter()
+            .skip(keys.len())
+            .filter(|v| v.value.is_some())
+            .count();
+        if surplus > 0 {
+            self.out.unplaced[0] += surplus;
+            self.out.warnings.push(format!(
+                "table 2 row {name}: {surplus} numbers beyond its {} columns not placed",
+                keys.len()
+            ));
+        }
         for (key, v) in keys.iter().zip(values) {
             self.put(key, v);
         }
@@ -452,6 +629,7 @@ impl Reader {
             }
             None => {
                 let numbers = runs.iter().flatten().filter(|v| v.value.is_some()).count();
+                self.out.unplaced[1] += numbers;
                 self.out.warnings.push(format!(
                     "table 3: {} rows of values after the row {name}, more than the template has there; {numbers} numbers not placed",
                     runs.len()
@@ -530,7 +708,7 @@ impl Reader {
             }
             return;
         }
-        let values = self.trim_extra(values, cols.len(), "table 3", name);
+        let values = self.trim_extra(values, cols.len(), 3, name);
         if values.len() == cols.len() || at_end {
             for (col, v) in cols.iter().zip(values) {
                 self.put(crate::model::t3_key(name, col).unwrap_or_default(), v);
@@ -540,6 +718,7 @@ impl Reader {
         // Empty cells were collapsed: keep only what the row sum pins down.
         let placements = consistent_placements(&values, cols.len());
         if placements.is_empty() {
+            self.out.unplaced[1] += values.iter().filter(|v| v.value.is_some()).count();
             self.out.warnings.push(format!(
                 "table 3 row {name}: {} values for 7 columns, no placement fits the row sum; none placed",
                 values.len()
@@ -560,6 +739,7 @@ impl Reader {
             }
         }
         if kept < values.len() {
+            self.out.unplaced[1] += values.len() - kept;
             self.out.warnings.push(format!(
                 "table 3 row {name}: {} values for 7 columns; {} could not be placed",
                 values.len(),
@@ -575,6 +755,7 @@ impl Reader {
         let values = runs.next().unwrap_or_default();
         let rest = runs.flatten().filter(|v| v.value.is_some()).count();
         if rest > 0 {
+            self.out.unplaced[2] += rest;
             self.out.warnings.push(format!(
                 "table 4: {rest} numbers after its row of fifteen not placed"
             ));
@@ -582,7 +763,7 @@ impl Reader {
         let values = match by_grid(&values, 15) {
             Some(placed) => placed,
             None => self
-                .trim_extra(values, 15, "table 4", "")
+                .trim_extra(values, 15, 4, "")
                 .into_iter()
                 .map(Some)
                 .collect(),
@@ -599,18 +780,19 @@ impl Reader {
     }
 
     /// [`trim_extra`], with a warning for every number dropped.
-    fn trim_extra(&mut self, values: Vec<Val>, n: usize, table: &str, row: &str) -> Vec<Val> {
+    fn trim_extra(&mut self, values: Vec<Val>, n: usize, table: usize, row: &str) -> Vec<Val> {
         let numbers = values.iter().filter(|v| v.value.is_some()).count();
         let kept = trim_extra(values, n);
         let dropped = numbers - kept.iter().filter(|v| v.value.is_some()).count();
         if dropped > 0 {
+            self.out.unplaced[table - 2] += dropped;
             let row = if row.is_empty() {
                 String::new()
             } else {
                 format!(" row {row}")
             };
             self.out.warnings.push(format!(
-                "{table}{row}: {dropped} numbers beyond its {n} columns not placed"
+                "table {table}{row}: {dropped} numbers beyond its {n} columns not placed"
             ));
         }
         kept

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::{self, CheckStatus, format_number};
 
 /// The metadata columns of `reports.csv`.
-pub const REPORT_COLUMNS: [&str; 19] = [
+pub const REPORT_COLUMNS: [&str; 25] = [
     "id",
     "path",
     "url",
@@ -33,6 +33,12 @@ pub const REPORT_COLUMNS: [&str; 19] = [
     "period_start",
     "period_end",
     "template",
+    "t2_status",
+    "t2_reason",
+    "t3_status",
+    "t3_reason",
+    "t4_status",
+    "t4_reason",
     "sections",
     "figures",
     "cells",
@@ -262,6 +268,10 @@ impl Sink for CsvTables {
                 .unwrap_or(""),
         )?;
         w.field(r.template.as_str())?;
+        for t in [&r.tables.t2, &r.tables.t3, &r.tables.t4] {
+            w.field(t.status.as_str())?;
+            w.field(t.reason.as_deref().unwrap_or(""))?;
+        }
         w.count(r.sections.len())?;
         w.count(r.figures.len())?;
         w.count(r.cells.len())?;
