@@ -143,6 +143,7 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
             }
         }
         p.finish_row(true);
+        p.solve_fused();
         if !p.out.cells.is_empty() {
             return p.out;
         }
@@ -156,6 +157,7 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
         p.line(line, fline);
     }
     p.finish_row(true);
+    p.solve_fused();
     p.out
 }
 
@@ -346,6 +348,8 @@ struct Reader {
     t2_evidence: Option<T2Template>,
     /// The last text line ended with `|` (its cell is closed).
     closed: bool,
+    /// Table-3 rows printed as one run of digits (`120000012`): row and digits.
+    fused: Vec<(&'static str, String)>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -693,6 +697,14 @@ impl Reader {
     }
 
     fn t3_one_row(&mut self, name: &'static str, values: Vec<Val>, at_end: bool) {
+        // Seven numbers whose digits ran together: read once the whole table
+        // is known (solve_fused).
+        if let [v] = values.as_slice()
+            && is_fused(&v.raw)
+        {
+            self.fused.push((name, v.raw.clone()));
+            return;
+        }
         if matches!(
             name,
             "other_no_correction" | "other_fee_unpaid" | "other_other"
@@ -779,6 +791,162 @@ impl Reader {
         }
     }
 
+    /// Splits the fused table-3 rows where the table's relations leave one
+    /// assignment: each row's own sum (six applicant columns = 总计) first,
+    /// then, for rows it leaves open, every combination of their candidates
+    /// against the column relations (new + carried over = results + carried
+    /// forward; the result rows sum to the results total). A row is read
+    /// only when every surviving combination gives it the same numbers;
+    /// otherwise it stays unread, with a warning saying how many remained.
+    fn solve_fused(&mut self) {
+        if self.fused.is_empty() {
+            return;
+        }
+        let fused = std::mem::take(&mut self.fused);
+        let candidates: Vec<Vec<[u64; 7]>> = fused.iter().map(|(_, d)| fused_splits(d)).collect();
+        // Rows whose own sum leaves several splits, searched together.
+        let open: Vec<usize> = (0..fused.len())
+            .filter(|&i| candidates[i].len() > 1)
+            .collect();
+        let budget: usize = open
+            .iter()
+            .try_fold(1usize, |acc, &i| acc.checked_mul(candidates[i].len()))
+            .unwrap_or(usize::MAX);
+        let mut chosen: Vec<Option<[u64; 7]>> = candidates
+            .iter()
+            .map(|c| (c.len() == 1).then(|| c[0]))
+            .collect();
+        let mut remaining: Vec<usize> = candidates.iter().map(Vec::len).collect();
+        if !open.is_empty() && budget <= 200_000 {
+            let mut survivors: Vec<Vec<usize>> = Vec::new();
+            let mut pick = vec![0usize; open.len()];
+            loop {
+                let mut rows: Vec<(&str, [u64; 7])> = Vec::new();
+                for (i, (name, _)) in fused.iter().enumerate() {
+                    if let Some(v) = chosen[i] {
+                        rows.push((name, v));
+                    }
+                }
+                for (slot, &i) in open.iter().enumerate() {
+                    rows.push((fused[i].0, candidates[i][pick[slot]]));
+                }
+                if self.columns_hold(&rows) {
+                    survivors.push(pick.clone());
+                }
+                // Next combination.
+                let mut slot = 0;
+                loop {
+                    if slot == open.len() {
+                        break;
+                    }
+                    pick[slot] += 1;
+                    if pick[slot] < candidates[open[slot]].len() {
+                        break;
+                    }
+                    pick[slot] = 0;
+                    slot += 1;
+                }
+                if slot == open.len() {
+                    break;
+                }
+            }
+            for (slot, &i) in open.iter().enumerate() {
+                let mut distinct: Vec<usize> = survivors.iter().map(|p| p[slot]).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                remaining[i] = distinct.len();
+                if let [only] = distinct.as_slice() {
+                    chosen[i] = Some(candidates[i][*only]);
+                }
+            }
+        }
+        for (i, (name, digits)) in fused.iter().enumerate() {
+            match chosen[i] {
+                Some(values) => {
+                    for (col, v) in crate::model::T3_COLS.iter().zip(values) {
+                        let state = if v == 0 {
+                            CellState::Zero
+                        } else {
+                            CellState::Number
+                        };
+                        self.put(
+                            crate::model::t3_key(name, col).unwrap_or_default(),
+                            Val {
+                                raw: v.to_string(),
+                                state,
+                                value: Some(v as f64),
+                                unit: None,
+                                grid: None,
+                            },
+                        );
+                    }
+                    self.out.warnings.push(format!(
+                        "table 3 row {name}: digits {digits} printed without separators, read as {} (the only split the table's relations allow)",
+                        values.map(|v| v.to_string()).join(" ")
+                    ));
+                }
+                None => {
+                    self.out.unplaced[1] += crate::model::T3_COLS.len();
+                    let why = match remaining[i] {
+                        0 => "no split fits the table's relations".to_string(),
+                        n if budget > 200_000 => {
+                            format!("{n} splits fit the row sum, too many rows open to search")
+                        }
+                        n => format!("{n} splits fit the table's relations"),
+                    };
+                    self.out.warnings.push(format!(
+                        "table 3 row {name}: digits {digits} printed without separators not read: {why}"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Whether the column relations of table 3 hold for the cells read plus
+    /// `rows` (relations with a cell unknown are not tested).
+    fn columns_hold(&self, rows: &[(&str, [u64; 7])]) -> bool {
+        let value = |row: &str, col: usize| -> Option<f64> {
+            if let Some((_, v)) = rows.iter().find(|(r, _)| *r == row) {
+                return Some(v[col] as f64);
+            }
+            let key = crate::model::t3_key(row, crate::model::T3_COLS[col])?;
+            self.out.cells.get(key).and_then(|c| c.value)
+        };
+        let v2019 =
+            self.out.t3 == Some(T3Template::V2019) || rows.iter().any(|(r, _)| *r == "other_total");
+        let results: Vec<&str> = crate::model::T3_ROWS
+            .iter()
+            .copied()
+            .filter(|r| {
+                !matches!(
+                    *r,
+                    "new_received" | "carried_over" | "results_total" | "carried_forward"
+                ) && if v2019 {
+                    !r.starts_with("other_") || *r == "other_total"
+                } else {
+                    *r != "other_total"
+                }
+            })
+            .collect();
+        (0..7).all(|c| {
+            let id = match (
+                value("new_received", c),
+                value("carried_over", c),
+                value("results_total", c),
+                value("carried_forward", c),
+            ) {
+                (Some(a), Some(b), Some(t), Some(f)) => (a + b - t - f).abs() < 1e-9,
+                _ => true,
+            };
+            let parts: Option<f64> = results.iter().map(|r| value(r, c)).sum();
+            let res = match (parts, value("results_total", c)) {
+                (Some(p), Some(t)) => (p - t).abs() < 1e-9,
+                _ => true,
+            };
+            id && res
+        })
+    }
+
     /// [`trim_extra`], with a warning for every number dropped.
     fn trim_extra(&mut self, values: Vec<Val>, n: usize, table: usize, row: &str) -> Vec<Val> {
         let numbers = values.iter().filter(|v| v.value.is_some()).count();
@@ -841,6 +1009,41 @@ fn by_grid(values: &[Val], n: usize) -> Option<Vec<Option<Val>>> {
         placed[g.col - (width - n)] = Some(v.clone());
     }
     Some(placed)
+}
+
+/// A table-3 cell that is seven numbers run together: digits only, at least
+/// seven of them (no count in table 3 runs to seven digits).
+fn is_fused(raw: &str) -> bool {
+    raw.len() >= 7 && raw.len() <= 40 && raw.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Every split of `digits` into seven numbers (no leading zeros) whose last
+/// is the sum of the other six.
+fn fused_splits(digits: &str) -> Vec<[u64; 7]> {
+    fn go(d: &[u8], part: usize, acc: &mut [u64; 7], out: &mut Vec<[u64; 7]>) {
+        if part == 6 {
+            if d.is_empty() || (d.len() > 1 && d[0] == b'0') || d.len() > 12 {
+                return;
+            }
+            let v = d.iter().fold(0u64, |a, b| a * 10 + u64::from(b - b'0'));
+            if v == acc[..6].iter().sum::<u64>() {
+                acc[6] = v;
+                out.push(*acc);
+            }
+            return;
+        }
+        // Leave at least one digit for each part still to come.
+        let max_len = if d.first() == Some(&b'0') { 1 } else { 9 };
+        for len in 1..=max_len.min(d.len().saturating_sub(6 - part)) {
+            acc[part] = d[..len]
+                .iter()
+                .fold(0u64, |a, b| a * 10 + u64::from(b - b'0'));
+            go(&d[len..], part + 1, acc, out);
+        }
+    }
+    let mut out = Vec::new();
+    go(digits.as_bytes(), 0, &mut [0; 7], &mut out);
+    out
 }
 
 /// The rows in a run of values that no label separated: one per grid row
@@ -1017,6 +1220,23 @@ fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: Option<&str>, blank_ok: 
             out.push(Tok::Value(Val::blank()));
         }
         return;
+    }
+    // A label with a table-3 row's digits run onto it (`…申请数量120000012`).
+    let digits = printed.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits >= 7 && digits < printed.len() {
+        let cut = printed.len() - digits;
+        if !printed[..cut].ends_with(['.', ',', '-', '/', '+'])
+            && let Some(v) = parse_value(&printed[cut..])
+        {
+            push_cell(
+                out,
+                printed[..cut].trim_end(),
+                folded.map(|f| f[..cut].trim_end()),
+                false,
+            );
+            out.push(Tok::Value(v));
+            return;
+        }
     }
     match parse_value(printed) {
         Some(v) => out.push(Tok::Value(v)),

@@ -232,6 +232,9 @@ enum Shape {
     Markdown,
     /// Traditional characters in the labels.
     Traditional,
+    /// Table 3's numbers with no separators at all, run onto the label:
+    /// `一、本年新收政府信息公开申请数量120000012`.
+    Fused,
 }
 
 const SHAPES: [Shape; 7] = [
@@ -378,6 +381,20 @@ fn render(t: &Table, shape: Shape, rng: &mut Rng) -> String {
                 out.push_str(" |\n");
             }
         }
+        Shape::Fused => {
+            for (labels, vals) in &rows {
+                if vals.len() == 7 {
+                    out.push_str(&labels.join(" "));
+                    out.push_str(&vals.concat());
+                    out.push('\n');
+                } else {
+                    let mut cells: Vec<&str> = labels.iter().map(String::as_str).collect();
+                    cells.extend(vals.iter().map(String::as_str));
+                    out.push_str(&cells.join(" | "));
+                    out.push_str(" |\n");
+                }
+            }
+        }
         Shape::CrOnly => {
             for (labels, vals) in &rows {
                 for c in labels.iter().chain(vals) {
@@ -479,4 +496,60 @@ fn every_shape_reads_back_over_many_seeds() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Fused digits: a cell is read only where the relations decide it, and a
+/// row left unread says so; nothing is ever read wrong.
+#[test]
+fn fused_digit_rows_are_read_only_where_the_relations_decide() {
+    let (mut rows_read, mut rows_total) = (0, 0);
+    for seed in 1..=24u64 {
+        for broken in [false, true] {
+            let mut rng = Rng::new(seed * 97 + broken as u64);
+            let t = Table::draw(&mut rng, broken);
+            let text = render(&t, Shape::Fused, &mut rng);
+            let got = read(&text);
+            let expected = t.expected();
+            for (row, _) in &t.t3 {
+                let keys: Vec<String> = crate::model::T3_COLS
+                    .iter()
+                    .map(|c| format!("t3__{row}__{c}"))
+                    .collect();
+                let read_any = keys.iter().any(|k| got.cells.contains_key(k));
+                rows_total += 1;
+                if read_any {
+                    rows_read += 1;
+                    for k in &keys {
+                        assert_eq!(
+                            got.cells.get(k).and_then(|c| c.value),
+                            Some(expected[k]),
+                            "seed {seed} broken {broken}: {k} read wrong"
+                        );
+                    }
+                } else {
+                    assert!(
+                        got.warnings
+                            .iter()
+                            .any(|w| w.contains(&format!("row {row}:")) && w.contains("not read")),
+                        "seed {seed} broken {broken}: row {row} unread without a warning: {:?}",
+                        got.warnings
+                    );
+                }
+            }
+            if broken {
+                continue;
+            }
+            // Tables 2 and 4 are unaffected.
+            for (k, v) in &expected {
+                if !k.starts_with("t3__") {
+                    assert_eq!(got.cells.get(k).and_then(|c| c.value), Some(*v), "{k}");
+                }
+            }
+        }
+    }
+    // Most rows of a consistent table are decided by their own sum.
+    assert!(
+        rows_read * 10 >= rows_total * 8,
+        "{rows_read} of {rows_total} rows read"
+    );
 }
