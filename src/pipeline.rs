@@ -140,7 +140,8 @@ fn add_file(found: &mut Discovered, path: PathBuf) {
         }
         None => found.skipped.push(Skipped {
             path: path.display().to_string(),
-            reason: "not an accepted input (.html .htm .shtml .xhtml .txt)".to_string(),
+            reason: "not an accepted input (.html .htm .shtml .xhtml .txt .md .markdown)"
+                .to_string(),
         }),
     }
 }

@@ -326,7 +326,7 @@ pub fn body_extension(content_type: Option<&str>, url: &str, bytes: &[u8]) -> &'
         .unwrap_or_default();
     let by_mime = match mime.as_str() {
         "text/html" | "application/xhtml+xml" => Some("html"),
-        "text/plain" => Some("txt"),
+        "text/plain" | "text/markdown" => Some("txt"),
         "application/pdf" => Some("pdf"),
         "application/msword" => Some("doc"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Some("docx"),

@@ -215,6 +215,8 @@ fn title_subject(folded: &str) -> (usize, usize) {
 }
 
 fn strip_spam_prefix(title: &str) -> &str {
+    // A Markdown heading's marks (`# 标题`, from a converter).
+    let title = title.trim_start_matches('#').trim_start();
     // uedbet体育_uedbet官网@:西柳镇人民政府…: drop an injected prefix ending in ':'.
     if let Some(p) = title.rfind([':', '：']) {
         let prefix = &title[..p];

@@ -29,7 +29,9 @@ impl Kind {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "html" | "htm" | "shtml" | "xhtml" => Some(Kind::Html),
-            "txt" => Some(Kind::Text),
+            // Text: plain, or a converter's Markdown (read as text; its
+            // table rows, rules and headings are read by the table reader).
+            "txt" | "md" | "markdown" => Some(Kind::Text),
             _ => None,
         }
     }
@@ -159,7 +161,10 @@ fn template(t: &tables::Tables, folded: &str, year: Option<i32>) -> Template {
         .keys()
         .any(|k| k.starts_with("t3__") || k.starts_with("t4__"))
         || folded.contains("本年新收政府信息公开申请数量")
-        || folded.contains("第二十条第");
+        || folded.contains("第二十条第")
+        // The templates' own section heading (三、收到和处理政府信息公开申请情况):
+        // a report with its tables as pictures still follows a template.
+        || folded.contains("收到和处理政府信息公开申请情况");
     match year {
         Some(y) if any_table && y >= 2021 => Template::Table2021,
         Some(y) if any_table && y >= 2019 => Template::Table2019,
