@@ -599,6 +599,17 @@ impl Reader {
             }
             _ => return,
         };
+        // A 2019 row whose blank 上一年项目数量 was lost with its separator:
+        // a signed first value can only be the 增/减 column.
+        let mut values = values;
+        if keys.len() == 3
+            && keys[1].ends_with("__delta")
+            && values.len() == 2
+            && values[0].value.is_some()
+            && values[0].raw.starts_with(['+', '-', '增', '减', '減'])
+        {
+            values.insert(0, Val::blank());
+        }
         let surplus = values
             .iter()
             .skip(keys.len())
@@ -1762,6 +1773,19 @@ mod tests {
             Some(0.0)
         );
         assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn signed_2019_value_without_its_blank_is_the_change() {
+        let (c, _) = cells(
+            "第二十条第(五)项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 减3 6\n行政处罚 12 +3 40\n其他对外管理服务事项 4 9\n",
+        );
+        assert_eq!(c["t2v19__licensing__prev_items"], None);
+        assert_eq!(c["t2v19__licensing__delta"], Some(-3.0));
+        assert_eq!(c["t2__licensing__decisions"], Some(6.0));
+        assert_eq!(c["t2v19__penalty__delta"], Some(3.0));
+        // Unsigned: read from the left, as printed.
+        assert_eq!(c["t2v19__other_mgmt_services__prev_items"], Some(4.0));
     }
 
     #[test]
