@@ -95,6 +95,9 @@ struct Val {
     unit: Option<String>,
     /// Where the cell sits in an HTML table's grid, when it came from one.
     grid: Option<GridPos>,
+    /// Digits printed right after a label, with no separator (`规章000`):
+    /// maybe several cells run together.
+    fused: bool,
 }
 
 impl Val {
@@ -105,6 +108,7 @@ impl Val {
             value: None,
             unit: None,
             grid: None,
+            fused: false,
         }
     }
 }
@@ -212,7 +216,7 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
         }
         let expected = keys.len();
         let not_placed = if unplaced > 0 {
-            format!("; {unplaced} printed numbers not placed")
+            format!("; {} not placed", printed_numbers(unplaced))
         } else {
             String::new()
         };
@@ -224,8 +228,12 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
             };
             (TableState::Unreadable, Some(format!("{why}{not_placed}")))
         } else if read == expected {
-            let reason = (unplaced > 0)
-                .then(|| format!("every cell read; {unplaced} more printed numbers not placed"));
+            let reason = (unplaced > 0).then(|| {
+                format!(
+                    "every cell read; {} more not placed",
+                    printed_numbers(unplaced)
+                )
+            });
             (TableState::Complete, reason)
         } else {
             (
@@ -266,6 +274,14 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
             &["结果维持", "复议后起诉", "未经复议直接起诉"],
             t.unplaced[2],
         ),
+    }
+}
+
+fn printed_numbers(n: usize) -> String {
+    if n == 1 {
+        "1 printed number".to_string()
+    } else {
+        format!("{n} printed numbers")
     }
 }
 
@@ -599,9 +615,33 @@ impl Reader {
             }
             _ => return,
         };
+        // Several cells run together onto the label (`规章012`): one digit
+        // each when there are as many digits as cells; otherwise nothing
+        // tells where one number ends.
+        let mut values = values;
+        if keys.len() > 1
+            && let [v] = values.as_slice()
+            && v.fused
+            && is_fused(v, 1)
+        {
+            if v.raw.len() == keys.len() {
+                values = v
+                    .raw
+                    .chars()
+                    .filter_map(|d| parse_value(&d.to_string()))
+                    .collect();
+            } else {
+                self.out.unplaced[0] += 1;
+                self.out.warnings.push(format!(
+                    "table 2 row {name}: digits {} printed without separators for {} cells not read: several splits fit",
+                    v.raw,
+                    keys.len()
+                ));
+                return;
+            }
+        }
         // A 2019 row whose blank 上一年项目数量 was lost with its separator:
         // a signed first value can only be the 增/减 column.
-        let mut values = values;
         if keys.len() == 3
             && keys[1].ends_with("__delta")
             && values.len() == 2
@@ -711,7 +751,7 @@ impl Reader {
         // Seven numbers whose digits ran together: read once the whole table
         // is known (solve_fused).
         if let [v] = values.as_slice()
-            && is_fused(&v.raw)
+            && is_fused(v, 7)
         {
             self.fused.push((name, v.raw.clone()));
             return;
@@ -772,6 +812,32 @@ impl Reader {
     }
 
     fn t4_row(&mut self, values: Vec<Val>) {
+        // Fifteen numbers run together: split where the group sums leave one
+        // way (fifteen digits are fifteen one-digit numbers).
+        if let [v] = values.as_slice()
+            && is_fused(v, 15)
+        {
+            let splits = t4_splits(&v.raw);
+            if let [only] = splits.as_slice() {
+                let values: Vec<Val> = only
+                    .iter()
+                    .filter_map(|n| parse_value(&n.to_string()))
+                    .collect();
+                self.out.warnings.push(format!(
+                    "table 4: digits {} printed without separators, read as {} (the only split the group sums allow)",
+                    v.raw,
+                    only.map(|n| n.to_string()).join(" ")
+                ));
+                return self.t4_row(values);
+            }
+            self.out.unplaced[2] += 15;
+            self.out.warnings.push(format!(
+                "table 4: digits {} printed without separators not read: {} splits fit the group sums",
+                v.raw,
+                splits.len()
+            ));
+            return;
+        }
         // An empty grid row under the data row (Word's borderless rows of
         // `&nbsp;`) is no row; a second row of values is not table 4's.
         let mut runs = row_runs(values, 15).into_iter();
@@ -888,6 +954,7 @@ impl Reader {
                                 value: Some(v as f64),
                                 unit: None,
                                 grid: None,
+                                fused: false,
                             },
                         );
                     }
@@ -1022,10 +1089,15 @@ fn by_grid(values: &[Val], n: usize) -> Option<Vec<Option<Val>>> {
     Some(placed)
 }
 
-/// A table-3 cell that is seven numbers run together: digits only, at least
-/// seven of them (no count in table 3 runs to seven digits).
-fn is_fused(raw: &str) -> bool {
-    raw.len() >= 7 && raw.len() <= 40 && raw.bytes().all(|b| b.is_ascii_digit())
+/// A cell that is `n` numbers run together: digits only, glued to its label
+/// or at least seven digits long (no count in these tables runs to seven
+/// digits), and at least `n` of them.
+fn is_fused(v: &Val, n: usize) -> bool {
+    let raw = &v.raw;
+    (v.fused || raw.len() >= 7)
+        && raw.len() >= n
+        && raw.len() <= 40
+        && raw.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Every split of `digits` into seven numbers (no leading zeros) whose last
@@ -1054,6 +1126,38 @@ fn fused_splits(digits: &str) -> Vec<[u64; 7]> {
     }
     let mut out = Vec::new();
     go(digits.as_bytes(), 0, &mut [0; 7], &mut out);
+    out
+}
+
+/// Every split of `digits` into table 4's fifteen numbers (no leading
+/// zeros) in which each group's 总计 is the sum of its four outcomes; at most
+/// a few (enough to tell one from several).
+fn t4_splits(digits: &str) -> Vec<[u64; 15]> {
+    fn go(d: &[u8], part: usize, acc: &mut [u64; 15], out: &mut Vec<[u64; 15]>) {
+        if out.len() > 8 {
+            return;
+        }
+        if part == 15 {
+            if d.is_empty() {
+                out.push(*acc);
+            }
+            return;
+        }
+        let max_len = if d.first() == Some(&b'0') { 1 } else { 9 };
+        for len in 1..=max_len.min(d.len().saturating_sub(14 - part)) {
+            let v = d[..len]
+                .iter()
+                .fold(0u64, |a, b| a * 10 + u64::from(b - b'0'));
+            // A group's total must be the sum of its four outcomes.
+            if part % 5 == 4 && v != acc[part - 4..part].iter().sum::<u64>() {
+                continue;
+            }
+            acc[part] = v;
+            go(&d[len..], part + 1, acc, out);
+        }
+    }
+    let mut out = Vec::new();
+    go(digits.as_bytes(), 0, &mut [0; 15], &mut out);
     out
 }
 
@@ -1232,13 +1336,29 @@ fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: Option<&str>, blank_ok: 
         }
         return;
     }
-    // A label with a table-3 row's digits run onto it (`…申请数量120000012`).
-    let digits = printed.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits >= 7 && digits < printed.len() {
-        let cut = printed.len() - digits;
-        if !printed[..cut].ends_with(['.', ',', '-', '/', '+'])
-            && let Some(v) = parse_value(&printed[cut..])
+    // A label with a row's digits run onto it (`规章000`,
+    // `…申请数量120000012`): the digits may be several cells.
+    let digits = printed
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    if digits > 0 && digits < printed.len() && parse_value(printed).is_none() {
+        // The number starts with a digit (`收费12.5`, not `第1.`).
+        let cut = printed.len() - digits
+            + printed[printed.len() - digits..]
+                .bytes()
+                .take_while(|b| *b == b'.')
+                .count();
+        let glued = printed[..cut]
+            .chars()
+            .next_back()
+            .is_some_and(|c| normalize::is_han(c) || matches!(c, ')' | '）' | '”'));
+        if glued
+            && cut < printed.len()
+            && let Some(mut v) = parse_value(&printed[cut..])
         {
+            v.fused = true;
             push_cell(
                 out,
                 printed[..cut].trim_end(),
@@ -1276,6 +1396,7 @@ fn parse_value(s: &str) -> Option<Val> {
             value: None,
             unit: None,
             grid: None,
+            fused: false,
         });
     }
     let (num, unit) = match ["万元", "元", "件", "条", "個", "个", "條", "项", "項"]
@@ -1323,6 +1444,7 @@ fn parse_value(s: &str) -> Option<Val> {
         value: Some(value),
         unit,
         grid: None,
+        fused: false,
     })
 }
 
