@@ -424,18 +424,32 @@ impl Reader {
     fn feed(&mut self, toks: Vec<Tok>) {
         for tok in toks {
             match tok {
-                Tok::Label(printed, squeezed) => {
-                    if !self.values.is_empty() {
-                        self.finish_row(false);
-                    }
-                    self.note_label(&squeezed);
-                    self.labels.push((printed, squeezed));
-                    if self.labels.len() > 12 {
-                        self.labels.remove(0);
+                Tok::Label(printed, squeezed) => self.label(printed, squeezed),
+                Tok::Value(v) => self.values.push(v),
+                Tok::Glued {
+                    whole,
+                    label,
+                    value,
+                } => {
+                    if names_row(&label.1, self.group()) {
+                        self.label(label.0, label.1);
+                        self.values.push(value);
+                    } else {
+                        self.label(whole.0, whole.1);
                     }
                 }
-                Tok::Value(v) => self.values.push(v),
             }
+        }
+    }
+
+    fn label(&mut self, printed: String, squeezed: String) {
+        if !self.values.is_empty() {
+            self.finish_row(false);
+        }
+        self.note_label(&squeezed);
+        self.labels.push((printed, squeezed));
+        if self.labels.len() > 12 {
+            self.labels.remove(0);
         }
     }
 
@@ -1257,6 +1271,13 @@ enum Tok {
     /// A label: as printed, and folded and squeezed for matching.
     Label(String, String),
     Value(Val),
+    /// A label with digits run onto it (`规章003`): the label and the digits
+    /// when the label names a table row, else the whole as one label.
+    Glued {
+        whole: (String, String),
+        label: (String, String),
+        value: Val,
+    },
 }
 
 /// Cuts a line into label and value tokens (see the module docs).
@@ -1356,16 +1377,19 @@ fn push_cell(out: &mut Vec<Tok>, printed: &str, folded: Option<&str>, blank_ok: 
             .is_some_and(|c| normalize::is_han(c) || matches!(c, ')' | '）' | '”'));
         if glued
             && cut < printed.len()
-            && let Some(mut v) = parse_value(&printed[cut..])
+            && let Some(mut value) = parse_value(&printed[cut..])
         {
-            v.fused = true;
-            push_cell(
-                out,
-                printed[..cut].trim_end(),
-                folded.map(|f| f[..cut].trim_end()),
-                false,
-            );
-            out.push(Tok::Value(v));
+            value.fused = true;
+            let fold = |s: &str| squeeze(&normalize::fold(s));
+            let (label, whole) = match folded {
+                Some(f) => (squeeze(f[..cut].trim_end()), squeeze(f)),
+                None => (fold(printed[..cut].trim_end()), fold(printed)),
+            };
+            out.push(Tok::Glued {
+                whole: (printed.to_string(), whole),
+                label: (printed[..cut].trim_end().to_string(), label),
+                value,
+            });
             return;
         }
     }
@@ -1763,6 +1787,17 @@ static T3_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         aho_corasick::AhoCorasick::new(T3_RULES.iter().map(|(k, _)| k)).expect("valid patterns")
     });
 
+/// Whether a (folded, squeezed) label names a row of one of the tables, or
+/// is table 4's header (after which its fifteen numbers come).
+fn names_row(label: &str, group: Group) -> bool {
+    ["行政复议", "行政诉讼", "结果维持", "尚未审结"]
+        .iter()
+        .any(|w| label.contains(w))
+        || [Zone::T2, Zone::T3]
+            .iter()
+            .any(|&z| resolve(&[label], z, group).0.is_some())
+}
+
 /// A label that can name a table row (not a header or a sentence).
 fn is_row_label(s: &str) -> bool {
     let core = strip_notes(s);
@@ -1908,6 +1943,26 @@ mod tests {
         assert_eq!(c["t2v19__penalty__delta"], Some(3.0));
         // Unsigned: read from the left, as printed.
         assert_eq!(c["t2v19__other_mgmt_services__prev_items"], Some(4.0));
+    }
+
+    #[test]
+    fn digits_glued_to_a_row_label_are_cells_but_not_in_prose() {
+        let (c, t) = cells(
+            "第二十条第(一)项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章003\n行政规范性文件2258\n详见附件1\n第二十条第(五)项\n信息内容 本年处理决定数量\n行政许可81\n",
+        );
+        assert_eq!(c["t2__rules__in_force"], Some(3.0));
+        assert_eq!(c["t2__licensing__decisions"], Some(81.0));
+        assert!(!c.contains_key("t2__normative_docs__issued"));
+        assert!(
+            t.warnings.iter().any(|w| w.contains("2258")),
+            "{:?}",
+            t.warnings
+        );
+        assert!(
+            !t.warnings.iter().any(|w| w.contains("附件")),
+            "{:?}",
+            t.warnings
+        );
     }
 
     #[test]
