@@ -147,6 +147,7 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
             }
         }
         p.finish_row(true);
+        p.place_unknown_rows();
         p.solve_fused();
         if !p.out.cells.is_empty() {
             return p.out;
@@ -161,6 +162,7 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
         p.line(line, fline);
     }
     p.finish_row(true);
+    p.place_unknown_rows();
     p.solve_fused();
     p.out
 }
@@ -366,6 +368,14 @@ struct Reader {
     closed: bool,
     /// Table-3 rows printed as one run of digits (`120000012`): row and digits.
     fused: Vec<(&'static str, String)>,
+    /// Table 3's rows in reading order, named or not.
+    t3_trace: Vec<Trace>,
+}
+
+/// A table-3 row as read: named by its label, or not.
+enum Trace {
+    Row(&'static str),
+    Unknown { label: String, values: Vec<Val> },
 }
 
 #[derive(Default, Clone, Copy)]
@@ -545,6 +555,10 @@ impl Reader {
                     values,
                 });
             }
+            _ if zone == Zone::T3 && is_row_label(&printed) => self.t3_trace.push(Trace::Unknown {
+                label: printed.trim().to_string(),
+                values,
+            }),
             _ if is_row_label(&printed) => self.not_placed(&values, &printed),
             _ => {}
         }
@@ -745,8 +759,15 @@ impl Reader {
             return None;
         }
         // A data row followed by rows whose labels were lost.
+        let order = self.t3_order();
+        let at = order.iter().position(|r| *r == name)?;
+        order.get(at..at + k).map(<[_]>::to_vec)
+    }
+
+    /// Table 3's data rows in template order (2019: （六） as one row).
+    fn t3_order(&self) -> Vec<&'static str> {
         let v2019 = self.out.t3 == Some(T3Template::V2019);
-        let order: Vec<&'static str> = crate::model::T3_ROWS
+        crate::model::T3_ROWS
             .iter()
             .copied()
             .filter(|r| {
@@ -756,12 +777,67 @@ impl Reader {
                     *r != "other_total"
                 }
             })
-            .collect();
-        let at = order.iter().position(|r| *r == name)?;
-        order.get(at..at + k).map(<[_]>::to_vec)
+            .collect()
+    }
+
+    /// Table-3 rows whose label names no row of the template (a typo, a
+    /// reworded label) between two rows that were read: when as many of them
+    /// stand between those two as the template has rows there, the
+    /// template's order names them, each with a warning. Others are not
+    /// placed, with a warning.
+    fn place_unknown_rows(&mut self) {
+        let trace = std::mem::take(&mut self.t3_trace);
+        let order = self.t3_order();
+        let pos = |name: &str| order.iter().position(|r| *r == name);
+        let mut i = 0;
+        while i < trace.len() {
+            let Trace::Unknown { .. } = &trace[i] else {
+                i += 1;
+                continue;
+            };
+            let j = (i..trace.len())
+                .find(|&j| matches!(trace[j], Trace::Row(_)))
+                .unwrap_or(trace.len());
+            let before = trace[..i].iter().rev().find_map(|t| match t {
+                Trace::Row(r) => pos(r),
+                Trace::Unknown { .. } => None,
+            });
+            let after = trace.get(j).and_then(|t| match t {
+                Trace::Row(r) => pos(r),
+                Trace::Unknown { .. } => None,
+            });
+            let names: Option<Vec<&'static str>> = match (before, after) {
+                (Some(b), Some(a)) if a > b + 1 && a - b - 1 == j - i => {
+                    Some(order[b + 1..a].to_vec())
+                }
+                _ => None,
+            };
+            for (k, t) in trace[i..j].iter().enumerate() {
+                let Trace::Unknown { label, values } = t else {
+                    continue;
+                };
+                match &names {
+                    Some(names) => {
+                        let name = names[k];
+                        self.out.warnings.push(format!(
+                            "table 3: the row 「{label}」 read as {name}, the template's row at its place (its label is not the template's)"
+                        ));
+                        self.t3_one_row(name, values.clone(), false);
+                    }
+                    None => {
+                        let saved = self.zone;
+                        self.zone = ZoneState(Some(Zone::T3));
+                        self.not_placed(values, label);
+                        self.zone = saved;
+                    }
+                }
+            }
+            i = j;
+        }
     }
 
     fn t3_one_row(&mut self, name: &'static str, values: Vec<Val>, at_end: bool) {
+        self.t3_trace.push(Trace::Row(name));
         // Seven numbers whose digits ran together: read once the whole table
         // is known (solve_fused).
         if let [v] = values.as_slice()

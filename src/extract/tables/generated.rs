@@ -391,9 +391,13 @@ enum Shape {
     /// A Word export's HTML tables, with `社会公益&nbsp;&nbsp;组织` and a
     /// borderless row of `&nbsp;` cells under table 4's data row.
     Html,
+    /// Pipe rows with some sub-row labels reworded or mistyped beyond the
+    /// vocabulary (two of them adjacent): their place names them.
+    Reworded,
 }
 
-const SHAPES: [Shape; 8] = [
+const SHAPES: [Shape; 9] = [
+    Shape::Reworded,
     Shape::Html,
     Shape::PipeRows,
     Shape::PipeAlone,
@@ -507,6 +511,23 @@ fn render(t: &Table, shape: Shape, rng: &mut Rng) -> String {
         "X县人民政府2021年政府信息公开工作年度报告\n一、总体情况\n本年度共收到申请若干件。\n",
     );
     match shape {
+        Shape::Reworded => {
+            for (labels, vals) in &rows {
+                let mut cells: Vec<&str> = labels
+                    .iter()
+                    .map(|l| match l.as_str() {
+                        "5.属于三类内部事务信息" => "5.属于三类内部事物信息",
+                        "2.没有现成信息需要另行制作" => "2.需另外加工整理的",
+                        "3.补正后申请内容仍不明确" => "3.经补充说明后仍无法确定所需",
+                        "2.重复申请" => "2.同一申请人多次提交",
+                        l => l,
+                    })
+                    .collect();
+                cells.extend(vals.iter().map(String::as_str));
+                out.push_str(&cells.join(" | "));
+                out.push_str(" |\n");
+            }
+        }
         Shape::PipeRows | Shape::Traditional => {
             for (labels, vals) in &rows {
                 let mut cells: Vec<&str> = labels.iter().map(String::as_str).collect();
