@@ -677,6 +677,19 @@ impl Reader {
             && values[0].raw.starts_with(['+', '-', '增', '减', '減'])
         {
             values.insert(0, Val::blank());
+        } else if keys.len() == 3
+            && keys[1].ends_with("__delta")
+            && values.len() == 2
+            && values.iter().all(|v| v.grid.is_none())
+        {
+            // Two of its three cells and nothing to tell which: 上一年项目数量
+            // and 增/减, 增/减 and 处理决定数量, or the first and the last.
+            self.out.unplaced[0] += values.iter().filter(|v| v.value.is_some()).count();
+            self.out.warnings.push(format!(
+                "table 2 row {name}: 2 values ({}, {}) for its 3 columns, no sign to place them; not read",
+                values[0].raw, values[1].raw
+            ));
+            return;
         }
         let surplus = values
             .iter()
@@ -2010,15 +2023,16 @@ mod tests {
 
     #[test]
     fn signed_2019_value_without_its_blank_is_the_change() {
-        let (c, _) = cells(
+        let (c, t) = cells(
             "第二十条第(五)项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 减3 6\n行政处罚 12 +3 40\n其他对外管理服务事项 4 9\n",
         );
         assert_eq!(c["t2v19__licensing__prev_items"], None);
         assert_eq!(c["t2v19__licensing__delta"], Some(-3.0));
         assert_eq!(c["t2__licensing__decisions"], Some(6.0));
         assert_eq!(c["t2v19__penalty__delta"], Some(3.0));
-        // Unsigned: read from the left, as printed.
-        assert_eq!(c["t2v19__other_mgmt_services__prev_items"], Some(4.0));
+        // Unsigned: nothing tells which two columns they are.
+        assert!(!c.keys().any(|k| k.contains("other_mgmt_services")));
+        assert!(t.warnings.iter().any(|w| w.contains("other_mgmt_services")));
     }
 
     #[test]
