@@ -954,11 +954,14 @@ impl Reader {
         }
         let values = match by_grid(&values, 15) {
             Some(placed) => placed,
-            None => self
-                .trim_extra(values, 15, 4, "")
-                .into_iter()
-                .map(Some)
-                .collect(),
+            None => {
+                let values = self.trim_extra(values, 15, 4, "");
+                if values.len() < 15 && !values.is_empty() {
+                    self.t4_collapsed(values)
+                } else {
+                    values.into_iter().map(Some).collect()
+                }
+            }
         };
         let mut i = 0;
         for g in crate::model::T4_GROUPS {
@@ -969,6 +972,72 @@ impl Reader {
                 i += 1;
             }
         }
+    }
+
+    /// Table 4 with fewer than fifteen values (empty cells lost with their
+    /// separators): the values keep their order, and only the cells that
+    /// every placement satisfying the group sums (missing cells as 0) puts
+    /// in the same place are read.
+    fn t4_collapsed(&mut self, values: Vec<Val>) -> Vec<Option<Val>> {
+        let k = values.len();
+        let mut agreed: Option<Vec<Option<usize>>> = None;
+        let mut count = 0usize;
+        let mut idx: Vec<usize> = (0..k).collect();
+        loop {
+            let mut slots = [None; 15];
+            for (vi, &s) in idx.iter().enumerate() {
+                slots[s] = Some(vi);
+            }
+            let num = |s: usize| slots[s].and_then(|i| values[i].value).unwrap_or(0.0);
+            let holds = (0..3).all(|g| {
+                let parts: f64 = (0..4).map(|o| num(g * 5 + o)).sum();
+                (parts - num(g * 5 + 4)).abs() < 1e-9
+            });
+            if holds {
+                count += 1;
+                agreed = Some(match agreed {
+                    None => slots.to_vec(),
+                    Some(a) => a
+                        .iter()
+                        .zip(slots)
+                        .map(|(&x, y)| if x == y { x } else { None })
+                        .collect(),
+                });
+            }
+            // Next combination of k slots out of 15.
+            let mut i = k;
+            let more = loop {
+                if i == 0 {
+                    break false;
+                }
+                i -= 1;
+                if idx[i] < 15 - k + i {
+                    idx[i] += 1;
+                    for j in i + 1..k {
+                        idx[j] = idx[j - 1] + 1;
+                    }
+                    break true;
+                }
+            };
+            if !more {
+                break;
+            }
+        }
+        let agreed = agreed.unwrap_or_else(|| vec![None; 15]);
+        let placed = agreed.iter().filter(|s| s.is_some()).count();
+        let numbers = values.iter().filter(|v| v.value.is_some()).count();
+        if placed < k {
+            self.out.unplaced[2] += numbers.min(k - placed);
+            self.out.warnings.push(format!(
+                "table 4: {k} values for 15 columns; {} placements fit the group sums, {} values could not be placed",
+                count,
+                k - placed
+            ));
+        }
+        agreed
+            .into_iter()
+            .map(|s| s.map(|i| values[i].clone()))
+            .collect()
     }
 
     /// Splits the fused table-3 rows where the table's relations leave one
@@ -2052,6 +2121,25 @@ mod tests {
             !t.warnings.iter().any(|w| w.contains("附件")),
             "{:?}",
             t.warnings
+        );
+    }
+
+    #[test]
+    fn collapsed_table4_keeps_only_what_the_group_sums_place() {
+        let (c, t) = cells(
+            "四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 0 1 2 0 0 0 2 0 0 0 0\n五、存在的主要问题及改进情况",
+        );
+        assert_eq!(c["t4__review__upheld"], Some(1.0));
+        assert_eq!(c["t4__review__total"], Some(1.0));
+        assert_eq!(c["t4__litigation_direct__total"], Some(2.0));
+        assert!(
+            !c.keys()
+                .any(|k| k.starts_with("t4__litigation_after_review"))
+        );
+        assert!(
+            t.warnings
+                .iter()
+                .any(|w| w.starts_with("table 4: 14 values"))
         );
     }
 
