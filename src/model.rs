@@ -498,6 +498,19 @@ pub const T4_GROUPS: [&str; 3] = ["review", "litigation_direct", "litigation_aft
 /// Table 4 outcomes in source order.
 pub const T4_OUTCOMES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
 
+/// The cells of table 2 in one template: the first ten keys of [`T2_KEYS`]
+/// (2021), or the `t2v19` keys with the three 处理决定数量 cells (2019).
+pub fn t2_keys(v2019: bool) -> Vec<&'static str> {
+    if !v2019 {
+        return T2_KEYS[..10].to_vec();
+    }
+    T2_KEYS
+        .iter()
+        .copied()
+        .filter(|k| k.starts_with("t2v19__") || k.ends_with("__decisions"))
+        .collect()
+}
+
 /// Table 2 keys (2021 template and 2019 trial template), in template order.
 pub const T2_KEYS: [&str; 29] = [
     "t2__rules__issued",
@@ -696,6 +709,13 @@ mod tests {
         assert_eq!(f(-1.0), "-1");
         assert_eq!(f(1.5e9), "1500000000");
         assert_eq!(format_number(0.34), "0.34");
+    }
+
+    #[test]
+    fn table2_has_ten_cells_in_2021_and_twenty_two_in_2019() {
+        assert_eq!(t2_keys(false).len(), 10);
+        assert_eq!(t2_keys(true).len(), 22);
+        assert!(t2_keys(true).contains(&"t2__coercion__decisions"));
     }
 
     #[test]

@@ -177,12 +177,10 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
         Template::Table2019 | Template::Table2021 | Template::Hybrid
     );
     let v2019 = matches!(template, Template::Table2019);
-    let t2_keys: Vec<&str> = match t.t2 {
-        Some(T2Template::V2019) => T2_2019_KEYS.to_vec(),
-        Some(T2Template::V2021) => crate::model::T2_KEYS[..10].to_vec(),
-        None if v2019 => T2_2019_KEYS.to_vec(),
-        None => crate::model::T2_KEYS[..10].to_vec(),
-    };
+    let t2_keys = crate::model::t2_keys(match t.t2 {
+        Some(t2) => t2 == T2Template::V2019,
+        None => v2019,
+    });
     let t3_2019 = match t.t3 {
         Some(t3) => t3 == T3Template::V2019,
         None => matches!(template, Template::Table2019 | Template::Hybrid),
@@ -286,32 +284,6 @@ fn printed_numbers(n: usize) -> String {
         format!("{n} printed numbers")
     }
 }
-
-/// The cells of a 2019 table 2.
-const T2_2019_KEYS: [&str; 22] = [
-    "t2v19__rules__new_made",
-    "t2v19__rules__new_published",
-    "t2v19__rules__total_published",
-    "t2v19__normative_docs__new_made",
-    "t2v19__normative_docs__new_published",
-    "t2v19__normative_docs__total_published",
-    "t2v19__licensing__prev_items",
-    "t2v19__licensing__delta",
-    "t2__licensing__decisions",
-    "t2v19__other_mgmt_services__prev_items",
-    "t2v19__other_mgmt_services__delta",
-    "t2v19__other_mgmt_services__decisions",
-    "t2v19__penalty__prev_items",
-    "t2v19__penalty__delta",
-    "t2__penalty__decisions",
-    "t2v19__coercion__prev_items",
-    "t2v19__coercion__delta",
-    "t2__coercion__decisions",
-    "t2v19__admin_fees__prev_items",
-    "t2v19__admin_fees__delta",
-    "t2v19__central_procurement__projects",
-    "t2v19__central_procurement__amount",
-];
 
 /// Words only the standard tables use (one of them opens every table).
 static TABLE_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
