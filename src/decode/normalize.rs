@@ -4,7 +4,8 @@
 //! in the outputs refer to: full-width ASCII forms (digits, letters,
 //! punctuation, `％`) become ASCII, U+3000, NBSP and the other wide spaces
 //! become spaces, zero-width characters go, dash variants become `-`, and the
-//! CJK compatibility forms are NFKC-normalised. Each line is trimmed, runs of
+//! CJK compatibility forms are NFKC-normalised, and pinyin syllables that
+//! mirror sites inject after characters (`監(jiān)察局`) are removed. Each line is trimmed, runs of
 //! spaces inside a line shrink to one, and blank lines are dropped, so the
 //! result has one paragraph (or table row) per line.
 //!
@@ -24,6 +25,16 @@ pub fn normalize(text: &str) -> String {
     let mut pending_space = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        // Pinyin a mirror site injected after a character: 監(jiān)察局.
+        if matches!(c, '(' | '（')
+            && out.chars().next_back().is_some_and(is_han)
+            && let Some(n) = pinyin_after(&chars)
+        {
+            for _ in 0..n {
+                chars.next();
+            }
+            continue;
+        }
         // The common case: printable ASCII and Han characters pass as they are.
         if (c > ' ' && c < '\u{7F}') || ('\u{3400}'..='\u{9FFF}').contains(&c) {
             if pending_space {
@@ -102,6 +113,26 @@ pub fn normalize(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// After an opening parenthesis: the number of characters up to and
+/// including its closing one when what they enclose is one pinyin syllable
+/// with its tone mark (`jiān)`, `qū)`), as mirror sites inject after each
+/// character; `None` otherwise (`(pdf)`, `(一)`, `(2023)` stay).
+fn pinyin_after(rest: &std::iter::Peekable<std::str::Chars<'_>>) -> Option<usize> {
+    const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+    let mut n = 0;
+    let mut toned = false;
+    for c in rest.clone().take(8) {
+        n += 1;
+        match c {
+            ')' | '）' => return (toned && n >= 3).then_some(n),
+            'a'..='z' | 'ü' => {}
+            c if TONED.contains(c) => toned = true,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Closes the line that starts at `line_start`: trailing spaces go, and an
@@ -269,6 +300,19 @@ mod tests {
             "\u{8C48}一〔2012〕"
         );
         assert_eq!(normalize("\u{3220}概述"), "(一)概述");
+    }
+
+    #[test]
+    fn injected_pinyin_goes_other_brackets_stay() {
+        assert_eq!(
+            normalize("臨江市監(jiān)察局區(qū)衛(wèi)生"),
+            "臨江市監察局區衛生"
+        );
+        assert_eq!(normalize("发（fā）布"), "发布");
+        assert_eq!(
+            normalize("报告(pdf) 第(一)项 2023(2) 区(qu)"),
+            "报告(pdf) 第(一)项 2023(2) 区(qu)"
+        );
     }
 
     #[test]

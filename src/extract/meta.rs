@@ -99,21 +99,61 @@ pub fn extract(input: &Input) -> Meta {
         .or_else(|| period.as_ref().and_then(|p| p.0.map(|d| d.y)))
         .or_else(|| year_from_text(input.body_folded));
     let signed = signed(input.body, input.body_folded);
-    let agency = compiler(input.body, input.body_folded)
-        .or_else(|| signature(input.body, input.body_folded, signed.is_some()))
-        .or_else(|| title.as_deref().and_then(agency_from_title))
-        .or_else(|| opening_agency(input.body, input.body_folded));
+    let agency = agency(input, title.as_deref(), signed.is_some());
     Meta {
         title,
         agency,
         year,
         published: published(input),
-        signed: signed.map(|d| d.iso()),
+        signed,
         period: period.map(|(s, e)| Period {
             start: s.map(Date::iso),
             end: e.map(Date::iso),
         }),
     }
+}
+
+/// The compiling body, from the most trusted source that names one: the
+/// compiler sentence (由…编制), the signature above the closing date, the
+/// title without its year and report words, a 发布机构/发布单位 field, the
+/// opening sentence. A short form (县人社局, 省统计局政务公开办公室: a name that
+/// starts with a bare level word instead of its place) gives way to the first
+/// fuller name a later source states.
+fn agency(input: &Input, title: Option<&str>, has_signed: bool) -> Option<String> {
+    let box_agency = || {
+        fields(input).into_iter().find_map(|(label, value)| {
+            let folded = super::fold_str(&value);
+            (AGENCY_LABELS.contains(&label.as_str())
+                && is_plain_name(&value)
+                && is_org(&folded)
+                && !is_region(&folded))
+            .then_some(value)
+        })
+    };
+    let sources: [&dyn Fn() -> Option<String>; 5] = [
+        &|| compiler(input.body, input.body_folded),
+        &|| signature(input.body, input.body_folded, has_signed),
+        &|| title.and_then(agency_from_title),
+        &box_agency,
+        &|| opening_agency(input.body, input.body_folded),
+    ];
+    let mut short = None;
+    for source in sources {
+        let Some(name) = source() else { continue };
+        if !is_short_form(&super::fold_str(&name)) {
+            return Some(name);
+        }
+        short.get_or_insert(name);
+    }
+    short
+}
+
+/// A name without its place: it starts with a bare level word (省, 市, 县,
+/// 区, 州, 镇, 乡, 旗, 盟) or with 本/我.
+fn is_short_form(folded: &str) -> bool {
+    folded.starts_with([
+        '省', '市', '县', '区', '州', '镇', '乡', '旗', '盟', '本', '我',
+    ])
 }
 
 fn is_org(name: &str) -> bool {
@@ -146,8 +186,13 @@ fn year_in(s: &str) -> Option<i32> {
 
 // ----- title -------------------------------------------------------------
 
-static TITLE_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:年度报告|年报|工作报告)").expect("valid regex"));
+static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:年度报告|年报|工作报告|工作情况的报告|工作情况报告)").expect("valid regex")
+});
+
+/// A file name's extension a viewer or converter left after a title.
+static FILE_EXT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\.(?:pdf|docx?|wps|xlsx?|html?|txt)$").expect("valid regex"));
 
 /// A report title at the start of a line, with what follows it.
 fn title_in_line(folded: &str) -> Option<(usize, usize)> {
@@ -175,8 +220,11 @@ fn title_in_line(folded: &str) -> Option<(usize, usize)> {
         return None;
     }
     let tail = line[m.end()..].trim();
-    // A spam or site suffix after a separator may follow (…年度报告-凯发平台).
-    if !(tail.is_empty() || tail.starts_with(['-', '_', '—', '–']) && tail.chars().count() <= 24)
+    // A spam or site suffix after a separator may follow (…年度报告-凯发平台),
+    // or a file name's extension (….pdf).
+    if !(tail.is_empty()
+        || FILE_EXT.is_match(tail) && tail.len() <= 5
+        || tail.starts_with(['-', '_', '—', '–']) && tail.chars().count() <= 24)
     {
         return None;
     }
@@ -194,7 +242,12 @@ fn title_subject(folded: &str) -> (usize, usize) {
     static LEAD_YEAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*(?:年\s*度?|年)?").expect("valid regex"));
     let (from, before_year) = match LEAD_YEAR.find(folded) {
-        Some(m) if !folded[..m.start()].trim().is_empty() => return (0, m.start()),
+        Some(m) if !folded[..m.start()].trim().is_empty() => {
+            // 〈agency〉关于2014年度…的报告.
+            let subject = folded[..m.start()].trim_end();
+            let subject = subject.strip_suffix("关于").unwrap_or(subject).trim_end();
+            return (0, subject.len());
+        }
         Some(m) => (m.end(), true),
         None => (0, false),
     };
@@ -214,18 +267,37 @@ fn title_subject(folded: &str) -> (usize, usize) {
     (from, from + subject.len())
 }
 
+/// A title without what viewers, converters, crawlers and spam put around
+/// it: a Markdown heading's `#`, a viewer's `Page 8 - `, a field label
+/// (`标题:`, `名 称:`), an injected spam prefix ending in `:`, and a file
+/// name's extension (`.pdf`).
 fn strip_spam_prefix(title: &str) -> &str {
-    // A Markdown heading's marks (`# 标题`, from a converter).
-    let title = title.trim_start_matches('#').trim_start();
-    // uedbet体育_uedbet官网@:西柳镇人民政府…: drop an injected prefix ending in ':'.
+    static PAGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:(?i:page)\s*\d+|第\s*\d+\s*页)\s*[-–—:]\s*").expect("valid regex")
+    });
+    let mut title = title.trim().trim_start_matches('#').trim_start();
+    if let Some(m) = PAGE.find(title) {
+        title = &title[m.end()..];
+    }
+    if let Some(m) = FILE_EXT.find(title) {
+        title = &title[..m.start()];
+    }
+    // uedbet体育_uedbet官网@:西柳镇人民政府…: drop an injected prefix ending
+    // in ':'; 标题: / 名 称:: a field's label.
     if let Some(p) = title.rfind([':', '：']) {
         let prefix = &title[..p];
-        if prefix
-            .chars()
-            .any(|c| c.is_ascii_alphanumeric() || c == '@' || c == '_')
+        let label = prefix.chars().filter(|c| *c != ' ').count() <= 6
+            && prefix
+                .chars()
+                .all(|c| crate::decode::normalize::is_han(c) || c == ' ');
+        if label
+            || prefix
+                .chars()
+                .any(|c| c.is_ascii_alphanumeric() || c == '@' || c == '_')
         {
             return title[p + title[p..].chars().next().map_or(1, char::len_utf8)..]
-                .trim_start_matches('@');
+                .trim_start_matches('@')
+                .trim_start();
         }
     }
     title
@@ -299,6 +371,18 @@ fn title(input: &Input) -> Option<String> {
             return Some(title);
         }
     }
+    // A labelled field of a metadata box (标题: / 名 称: / 中文名 | X |).
+    for (label, value) in fields(input) {
+        if TITLE_LABELS.contains(&label.as_str()) {
+            let folded = super::fold_str(&value);
+            if let Some((s, e)) = title_in_line(&folded) {
+                let (ss, se) = title_subject(&folded[s..e]);
+                if ss != se || year_in(&folded).is_some() {
+                    return Some(strip_spam_prefix(value[s..e].trim()).to_string());
+                }
+            }
+        }
+    }
     // A <meta> or <title> heading.
     let meta_title = input
         .metas
@@ -316,13 +400,19 @@ fn title(input: &Input) -> Option<String> {
             }
         }
     }
-    // 现编制形成了《西柳镇人民政府2023年政府信息公开工作年度报告》 in the preamble.
+    // 现编制形成了《西柳镇人民政府2023年政府信息公开工作年度报告》 in the
+    // preamble, or without the marks: 现公布〈…〉2018年政府信息公开工作年度报告。
     static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"《([^《》\n]{4,60}?(?:年度报告|年报))》").expect("valid regex")
+        Regex::new(
+            r"《([^《》\n]{4,60}?(?:年度报告|年报))》|(?:现公布|现予公布|现发布|现予发布|特编制|现编制|编制了|形成了|特发布)([^《》\n,。:]{4,60}?(?:年度报告|年报))(?:[。,]|如下|$)",
+        )
+        .expect("valid regex")
     });
     let head_end = floor_boundary(input.body_folded, 600);
     for m in QUOTED.captures_iter(&input.body_folded[..head_end]) {
-        let g = m.get(1).expect("group");
+        let Some(g) = m.get(1).or_else(|| m.get(2)) else {
+            continue;
+        };
         let raw = strip_spam_prefix(&input.body[g.start()..g.end()]);
         let folded = super::fold_str(raw);
         let (ss, se) = title_subject(&folded);
@@ -337,6 +427,82 @@ fn title(input: &Input) -> Option<String> {
 }
 
 use crate::decode::normalize::floor_boundary;
+
+/// Field labels whose value is the report's title.
+const TITLE_LABELS: &[&str] = &[
+    "标题",
+    "名称",
+    "中文名",
+    "文章标题",
+    "信息名称",
+    "题名",
+    "文件名称",
+    "公开事项名称",
+];
+
+/// Field labels whose value is the publishing body.
+const AGENCY_LABELS: &[&str] = &["发布机构", "发布单位", "发文机关", "发文单位", "公开主体"];
+
+/// The labelled fields of metadata boxes: (label without spaces, folded;
+/// value as printed) from the lines above the body and the body's first
+/// lines. A field is `label: value` in one cell, or a label cell (`标题:`,
+/// `中文名`) followed by its value's cell (`标题: | X |`, `中文名 | X |`).
+fn fields(input: &Input) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let tail_at = last_lines_start(input.pre_folded, 40);
+    let pre = input.pre[tail_at..]
+        .lines()
+        .zip(input.pre_folded[tail_at..].lines());
+    let body = input.body.lines().zip(input.body_folded.lines()).take(15);
+    let known = |l: &str| TITLE_LABELS.contains(&l) || AGENCY_LABELS.contains(&l);
+    for (line, fline) in pre.chain(body) {
+        // Cells (a box rendered as `a | b |`), folded and printed alike.
+        let mut cells: Vec<(&str, &str)> = Vec::new();
+        let mut at = 0;
+        for fcell in fline.split('|') {
+            cells.push((&line[at..at + fcell.len()], fcell));
+            at += fcell.len() + 1;
+        }
+        let mut i = 0;
+        while i < cells.len() {
+            let (cell, fcell) = cells[i];
+            i += 1;
+            let (flabel, value) = match fcell.find([':', '：']) {
+                Some(p) => {
+                    let c = fcell[p..].chars().next().map_or(1, char::len_utf8);
+                    (&fcell[..p], cell[p + c..].trim())
+                }
+                None => (fcell, ""),
+            };
+            let label: String = flabel.chars().filter(|c| !c.is_whitespace()).collect();
+            if !known(&label) {
+                continue;
+            }
+            let value = if value.is_empty() {
+                // The value is the next cell.
+                match cells.get(i) {
+                    Some((next, _)) => {
+                        i += 1;
+                        next.trim()
+                    }
+                    None => continue,
+                }
+            } else {
+                value
+            };
+            // Several fields on one line: 发布机构: X 发布日期: Y.
+            static NEXT_LABEL: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"\s+[\p{Han} ]{2,8}[:：]").expect("valid regex"));
+            let value = NEXT_LABEL
+                .find(value)
+                .map_or(value, |m| &value[..m.start()]);
+            if !value.is_empty() {
+                out.push((label, value.to_string()));
+            }
+        }
+    }
+    out
+}
 
 /// The byte offset where the last `n` lines of `text` start.
 fn last_lines_start(text: &str, n: usize) -> usize {
@@ -481,8 +647,11 @@ fn published(input: &Input) -> Option<String> {
                 .into_iter()
                 .rev()
                 .collect();
+            // Not publication: a document's own dates, and a crawler's or
+            // reader's (采集时间 is when a copy was taken).
             if [
-                "成文", "生成", "统计", "截止", "更新", "有效", "施行", "印发",
+                "成文", "生成", "统计", "截止", "更新", "有效", "施行", "印发", "采集", "抓取",
+                "爬取", "入库", "访问", "下载", "打印",
             ]
             .iter()
             .any(|w| before.ends_with(w))
@@ -524,8 +693,14 @@ fn published(input: &Input) -> Option<String> {
 }
 
 /// The date on the last line, under the signature.
-fn signed(body: &str, folded: &str) -> Option<Date> {
+/// `YYYY-MM-DD`, or `YYYY-MM` when the signature prints no day
+/// (二○二三年一月).
+fn signed(body: &str, folded: &str) -> Option<String> {
     let _ = body;
+    static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:(\d{4})|([〇○零一二三四五六七八九]{4}))\s*年\s*(?:(\d{1,2})|([一二三四五六七八九十]{1,2}))\s*月$")
+            .expect("valid regex")
+    });
     let last = folded
         .lines()
         .rev()
@@ -533,19 +708,63 @@ fn signed(body: &str, folded: &str) -> Option<Date> {
         .find(|l| !l.is_empty())?;
     let last = last.trim_matches(['|', ' ', '(', ')']);
     let found = dates::find_all(last);
-    let d = found.last()?;
-    if d.end != last.len() {
-        return None;
-    }
-    let before = last[..d.start].trim();
-    if before.is_empty()
+    let (start, date) =
+        match found.last() {
+            Some(d) if d.end == last.len() => (d.start, d.date.iso()),
+            Some(_) => return None,
+            None => {
+                let c = MONTH.captures(last)?;
+                let year: String = match (c.get(1), c.get(2)) {
+                    (Some(y), _) => y.as_str().to_string(),
+                    (None, Some(y)) => y
+                        .as_str()
+                        .chars()
+                        .map(|ch| match ch {
+                            '〇' | '○' | '零' => '0',
+                            ch => super::numerals::chinese_digit(ch)
+                                .map_or('?', |d| (b'0' + d) as char),
+                        })
+                        .collect(),
+                    _ => return None,
+                };
+                let month: u32 = match (c.get(3), c.get(4)) {
+                    (Some(m), _) => m.as_str().parse().ok()?,
+                    (None, Some(m)) => super::numerals::parse_chinese(m.as_str())
+                        .map(|n| n.value.to_f64() as u32)?,
+                    _ => return None,
+                };
+                let y: i32 = year.parse().ok()?;
+                if !(1990..=2100).contains(&y) || !(1..=12).contains(&month) {
+                    return None;
+                }
+                (c.get(0)?.start(), format!("{y:04}-{month:02}"))
+            }
+        };
+    let before = last[..start].trim();
+    if !(before.is_empty()
         || (is_org(before)
             && before.chars().count() <= 30
-            && before.chars().all(crate::decode::normalize::is_han))
+            && before.chars().all(crate::decode::normalize::is_han)))
     {
-        return Some(d.date);
+        return None;
     }
-    None
+    // The date that closes a cover notice (现将《…年度报告》予以公布，详见附件)
+    // is the notice's, not the report's.
+    static COVER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"予以公布|现予公布|现予以公布|予以发布|现予发布|详见附件|印发给你们|现将[^。\n]{0,60}公布")
+            .expect("valid regex")
+    });
+    let above = folded
+        .lines()
+        .rev()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .skip(1)
+        .take(4);
+    if above.into_iter().any(|l| COVER.is_match(l)) {
+        return None;
+    }
+    Some(date)
 }
 
 /// 统计期限自…至…止 and its many spellings.
@@ -673,6 +892,95 @@ mod tests {
                 end: Some("2013-12-31".into())
             })
         );
+    }
+
+    #[test]
+    fn title_shapes_and_affixes() {
+        let tm = |body: &str| {
+            let m = meta(body, "");
+            (m.title, m.agency)
+        };
+        let (t, a) = tm("2016年度白沙县水利局信息公开工作年度报告\n一、概述");
+        assert_eq!(
+            t.as_deref(),
+            Some("2016年度白沙县水利局信息公开工作年度报告")
+        );
+        assert_eq!(a.as_deref(), Some("白沙县水利局"));
+        let (t, a) = tm("石门县审计局2011年政府信息公开年报\n一、概述");
+        assert_eq!(t.as_deref(), Some("石门县审计局2011年政府信息公开年报"));
+        assert_eq!(a.as_deref(), Some("石门县审计局"));
+        let (t, _) =
+            tm("为做好公开工作,特编制东坪镇人民政府2023年政府信息公开工作年度报告。\n一、总体情况");
+        assert_eq!(
+            t.as_deref(),
+            Some("东坪镇人民政府2023年政府信息公开工作年度报告")
+        );
+        let (t, _) = tm("# 云岭县民政局2022年政府信息公开工作年度报告\n一、总体情况");
+        assert_eq!(
+            t.as_deref(),
+            Some("云岭县民政局2022年政府信息公开工作年度报告")
+        );
+        let (t, _) = tm("标题:临江市林业局2021年政府信息公开工作年度报告\n一、总体情况");
+        assert_eq!(
+            t.as_deref(),
+            Some("临江市林业局2021年政府信息公开工作年度报告")
+        );
+        let (t, _) = tm("Page 8 - 南岭县统计局2020年政府信息公开工作年度报告.pdf\n一、总体情况");
+        assert_eq!(
+            t.as_deref(),
+            Some("南岭县统计局2020年政府信息公开工作年度报告")
+        );
+        // The page title's site suffix.
+        let b = normalize("一、总体情况\n本年度");
+        let bf = fold(&b);
+        let m = extract(&Input {
+            body: &b,
+            body_folded: &bf,
+            pre: "",
+            pre_folded: "",
+            page_title: Some("梅溪区交通局2022年政府信息公开工作年度报告 - 梅溪区人民政府"),
+            metas: &[],
+        });
+        assert_eq!(
+            m.title.as_deref(),
+            Some("梅溪区交通局2022年政府信息公开工作年度报告")
+        );
+    }
+
+    #[test]
+    fn signed_dates_in_chinese_numerals_and_without_a_day() {
+        let m = meta(
+            "一、概述\n公开信息12条。\n白沙乡人民政府\n二〇二二年一月八日",
+            "",
+        );
+        assert_eq!(m.signed.as_deref(), Some("2022-01-08"));
+        let m = meta(
+            "一、概述\n公开信息12条。\n白沙乡人民政府\n二○二三年一月",
+            "",
+        );
+        assert_eq!(m.signed.as_deref(), Some("2023-01"));
+        let m = meta("一、概述\n公开信息12条。\n白沙乡人民政府\n2023年12月", "");
+        assert_eq!(m.signed.as_deref(), Some("2023-12"));
+        // A cover notice's date.
+        let m = meta(
+            "现将《白沙乡人民政府2022年政府信息公开工作年度报告》予以公布,详见附件。\n白沙乡人民政府\n2023年1月8日",
+            "",
+        );
+        assert_eq!(m.signed, None);
+    }
+
+    #[test]
+    fn capture_times_and_document_dates_are_not_publication() {
+        let m = meta(
+            "采集时间:2024-03-02 10:11:12\n成文日期:2024-01-19\n一、总体情况\n2023年,本局公开信息12条。",
+            "",
+        );
+        assert_eq!(m.published, None);
+        let m = meta(
+            "发文日期: | 2024-01-26 | 成文日期: | 2024-01-19 |\n一、总体情况",
+            "",
+        );
+        assert_eq!(m.published.as_deref(), Some("2024-01-26"));
     }
 
     #[test]

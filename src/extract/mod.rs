@@ -87,6 +87,13 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     let folded = normalize::fold(&text);
     let pre = normalize::normalize(&pre_raw);
     let pre_folded = normalize::fold(&pre);
+    // The page's <title> and <meta> values are read as the text is (wide
+    // forms, injected pinyin).
+    let page_title = page_title.map(|t| normalize::normalize(&t));
+    let metas: Vec<(String, String)> = metas
+        .into_iter()
+        .map(|(n, v)| (n, normalize::normalize(&v)))
+        .collect();
     let index = normalize::CharIndex::new(&text);
     let sections = sections::find(&text, &folded, &index);
     let figures = figures::extract(&text, &folded, &sections, &index);
