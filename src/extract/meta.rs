@@ -404,13 +404,13 @@ fn title(input: &Input) -> Option<String> {
     // preamble, or without the marks: 现公布〈…〉2018年政府信息公开工作年度报告。
     static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"《([^《》\n]{4,60}?(?:年度报告|年报))》|(?:现公布|现予公布|现发布|现予发布|特编制|现编制|编制了|形成了|特发布)([^《》\n,。:]{4,60}?(?:年度报告|年报))(?:[。,]|如下|$)",
+            r"《([^《》\n]{4,60}?(?:年度报告|年报))》|(?:现公布|现予公布|现发布|现予发布|特编制|现编制|编制了|形成了|特发布)([^《》\n,。:]{4,60}?(?:年度报告|年报))(?:[。,]|如下|$)|现将([^《》\n,。:]{4,60}?(?:年度报告|年报))(?:予以公布|予以公开|予以发布|公布如下|发布如下)",
         )
         .expect("valid regex")
     });
     let head_end = floor_boundary(input.body_folded, 600);
     for m in QUOTED.captures_iter(&input.body_folded[..head_end]) {
-        let Some(g) = m.get(1).or_else(|| m.get(2)) else {
+        let Some(g) = m.get(1).or_else(|| m.get(2)).or_else(|| m.get(3)) else {
             continue;
         };
         let raw = strip_spam_prefix(&input.body[g.start()..g.end()]);
