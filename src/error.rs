@@ -41,6 +41,13 @@ pub enum Error {
         /// What gave it away.
         reason: String,
     },
+    /// A document nianbao cannot read: a legacy binary format, an encrypted
+    /// or damaged PDF, a PDF without a text layer.
+    #[error("unsupported: {reason}")]
+    Unsupported {
+        /// What it is and why it cannot be read.
+        reason: String,
+    },
     /// An input decoded to text that holds no report at all.
     #[error("no text left after decoding and boilerplate removal")]
     NoText,
@@ -104,7 +111,7 @@ impl Error {
                 Stage::Read
             }
             Error::Client { .. } => Stage::Internal,
-            Error::Binary { .. } => Stage::Decode,
+            Error::Binary { .. } | Error::Unsupported { .. } => Stage::Decode,
             Error::NoText => Stage::Extract,
             Error::Write { .. } | Error::Serialize { .. } | Error::Csv { .. } => Stage::Write,
             Error::Internal { .. } => Stage::Internal,

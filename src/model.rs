@@ -122,6 +122,9 @@ pub enum EncodingFrom {
     Detected,
     /// Nothing to decide: the bytes are plain ASCII, read as UTF-8.
     Default,
+    /// The document format carries its own character maps (a PDF's text
+    /// layer); `encoding` is then `PDF`.
+    Document,
 }
 
 impl EncodingFrom {
@@ -133,6 +136,7 @@ impl EncodingFrom {
             EncodingFrom::Meta => "meta",
             EncodingFrom::Detected => "detected",
             EncodingFrom::Default => "default",
+            EncodingFrom::Document => "document",
         }
     }
 }
@@ -682,7 +686,14 @@ mod tests {
         );
         use EncodingFrom as E;
         same_names(
-            &[E::Bom, E::Header, E::Meta, E::Detected, E::Default],
+            &[
+                E::Bom,
+                E::Header,
+                E::Meta,
+                E::Detected,
+                E::Default,
+                E::Document,
+            ],
             E::as_str,
         );
     }

@@ -67,9 +67,11 @@ fn fixtures_extract_identically_whatever_the_jobs() {
             ],
             &project(),
         );
+        // Exit 1: the fixtures include inputs that must fail (the PDFs
+        // nianbao cannot read, a .doc).
         assert_eq!(
             out.status.code(),
-            Some(0),
+            Some(1),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -176,18 +178,42 @@ fn usage_errors_exit_2_and_failed_inputs_exit_1() {
 fn unsupported_files_are_skipped_with_a_warning() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("a.txt"), "2019年,我局主动公开信息5条。").unwrap();
-    fs::write(tmp.path().join("b.pdf"), "%PDF-1.4").unwrap();
+    fs::write(tmp.path().join("b.xlsx"), "PK\x03\x04").unwrap();
     let out = nianbao(&["extract", ".", "--out", "../o", "-q"], tmp.path());
     assert_eq!(out.status.code(), Some(0));
     let out = nianbao(&["extract", ".", "--out", "../o2"], tmp.path());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("skipped ./b.pdf"),
+        String::from_utf8_lossy(&out.stderr).contains("skipped ./b.xlsx"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(tmp.path().join("../o/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["counts"]["skipped"], 1);
+    // A PDF is read; a broken one fails with its reason, and so does a .doc.
+    fs::write(tmp.path().join("c.pdf"), "%PDF-1.4").unwrap();
+    fs::write(
+        tmp.path().join("d.doc"),
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+    )
+    .unwrap();
+    let out = nianbao(&["extract", ".", "--out", "../o3", "-q"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let failures = read_lines(&tmp.path().join("../o3/failures.jsonl"));
+    let errors: Vec<&str> = failures
+        .iter()
+        .map(|f| f["error"].as_str().unwrap())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("unsupported: unreadable PDF")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&"unsupported: legacy Word binary (.doc)"),
+        "{errors:?}"
+    );
 }
 
 #[test]

@@ -21,6 +21,11 @@ pub enum Kind {
     Html,
     /// Report text, already extracted from its page.
     Text,
+    /// A PDF file (its text layer is read).
+    Pdf,
+    /// A format nianbao does not read (legacy Word and WPS binaries): the
+    /// input fails with the reason.
+    Unsupported(&'static str),
 }
 
 impl Kind {
@@ -32,6 +37,9 @@ impl Kind {
             // Text: plain, or a converter's Markdown (read as text; its
             // table rows, rules and headings are read by the table reader).
             "txt" | "md" | "markdown" => Some(Kind::Text),
+            "pdf" => Some(Kind::Pdf),
+            "doc" => Some(Kind::Unsupported("legacy Word binary (.doc)")),
+            "wps" => Some(Kind::Unsupported("WPS binary (.wps)")),
             _ => None,
         }
     }
@@ -69,15 +77,49 @@ pub fn fold_str(s: &str) -> String {
 /// Extracts one document.
 pub fn extract(doc: &Document) -> Result<Extraction> {
     let sha256 = crate::model::sha256_hex(doc.bytes);
-    let decoded = decode::decode(doc.bytes, doc.content_type, doc.kind == Kind::Html)?;
+    // The bytes decide over the name: a PDF saved as .html is a PDF, and a
+    // page saved as .pdf is a page.
+    let kind = match doc.kind {
+        _ if decode::pdf::is_pdf(doc.bytes) => Kind::Pdf,
+        Kind::Pdf => {
+            if looks_like_html(doc.bytes) {
+                Kind::Html
+            } else {
+                Kind::Text
+            }
+        }
+        Kind::Unsupported(what) => {
+            return Err(Error::Unsupported {
+                reason: what.to_string(),
+            });
+        }
+        k => k,
+    };
+    let decoded = match kind {
+        Kind::Pdf => {
+            let (text, _pages) = decode::pdf::text(doc.bytes)?;
+            decode::Decoded {
+                text,
+                encoding: encoding_rs::UTF_8,
+                from: crate::model::EncodingFrom::Document,
+                lossy: false,
+                warnings: Vec::new(),
+            }
+        }
+        _ => decode::decode(doc.bytes, doc.content_type, kind == Kind::Html)?,
+    };
+    let encoding_name = match kind {
+        Kind::Pdf => "PDF".to_string(),
+        _ => decoded.encoding.name().to_string(),
+    };
     let mut warnings = decoded.warnings;
-    let (body_raw, pre_raw, page_title, metas, grids) = match doc.kind {
+    let (body_raw, pre_raw, page_title, metas, grids) = match kind {
         Kind::Html => {
             let page = content::split(&decoded.text);
             warnings.extend(page.warnings);
             (page.body, page.pre, page.title, page.metas, page.tables)
         }
-        Kind::Text => (decoded.text, String::new(), None, Vec::new(), Vec::new()),
+        _ => (decoded.text, String::new(), None, Vec::new(), Vec::new()),
     };
     let text = normalize::normalize(&body_raw);
     drop(body_raw);
@@ -131,7 +173,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
             url: doc.url.map(str::to_string),
             sha256,
             bytes: doc.bytes.len() as u64,
-            encoding: decoded.encoding.name().to_string(),
+            encoding: encoding_name,
             encoding_from: decoded.from,
             attachments: Vec::new(),
         },
@@ -151,6 +193,14 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         warnings,
     };
     Ok(Extraction { report, text })
+}
+
+/// Whether bytes start (after a BOM and whitespace) like markup.
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'<')
 }
 
 /// The template: per table where the tables were seen, otherwise from the

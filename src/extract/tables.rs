@@ -375,7 +375,7 @@ impl Reader {
             (line, fline)
         };
         let trimmed = fline.trim();
-        if trimmed.is_empty() || is_page_footer(trimmed) || is_rule_line(trimmed) {
+        if trimmed.is_empty() || is_page_number(trimmed) || is_rule_line(trimmed) {
             return;
         }
         // A report section after the tables ends them.
@@ -513,6 +513,14 @@ impl Reader {
                 self.t3_row(name, values, at_end)
             }
             Some(Row::T4) if zone == Zone::T4 || zone == Zone::T3 => self.t4_row(values),
+            // Table 4's header broken into cells and lines (结果 | 结果 / 维持 |
+            // 纠正, PDF text): short header words, then its numbers.
+            None if zone == Zone::T4
+                && labels.iter().all(|(_, f)| f.chars().count() <= 12)
+                && values.len() >= 5 =>
+            {
+                self.t4_row(values)
+            }
             None if zone == Zone::T2
                 && is_row_label(&printed)
                 && values.iter().any(|v| v.state != CellState::Blank) =>
@@ -1605,7 +1613,7 @@ fn parse_value(s: &str) -> Option<Val> {
 /// A page header or footer left between the rows of a table that crossed a
 /// page: `- 3 -` (dashes are `-` once normalised), `第 3 页 共 6 页`, `共6页第3页`,
 /// `第3页`, `Page 3 of 6`, `3 / 6`.
-fn is_page_footer(s: &str) -> bool {
+pub(crate) fn is_page_number(s: &str) -> bool {
     static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r"^(?:-+ ?\d{1,4} ?-+|(?:第 ?\d{1,4} ?页|共 ?\d{1,4} ?页|[ ,,/])+|(?i:page) ?\d{1,4}(?: ?(?i:of) ?\d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
