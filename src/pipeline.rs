@@ -140,7 +140,7 @@ fn add_file(found: &mut Discovered, path: PathBuf) {
         }
         None => found.skipped.push(Skipped {
             path: path.display().to_string(),
-            reason: "not an accepted input (.html .htm .shtml .xhtml .txt .md .markdown)"
+            reason: "not an accepted input (.html .htm .shtml .xhtml .txt .md .markdown .pdf .docx .xlsx)"
                 .to_string(),
         }),
     }

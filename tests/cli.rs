@@ -178,12 +178,12 @@ fn usage_errors_exit_2_and_failed_inputs_exit_1() {
 fn unsupported_files_are_skipped_with_a_warning() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("a.txt"), "2019年,我局主动公开信息5条。").unwrap();
-    fs::write(tmp.path().join("b.xlsx"), "PK\x03\x04").unwrap();
+    fs::write(tmp.path().join("b.odt"), "PK\x03\x04").unwrap();
     let out = nianbao(&["extract", ".", "--out", "../o", "-q"], tmp.path());
     assert_eq!(out.status.code(), Some(0));
     let out = nianbao(&["extract", ".", "--out", "../o2"], tmp.path());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("skipped ./b.xlsx"),
+        String::from_utf8_lossy(&out.stderr).contains("skipped ./b.odt"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -12,6 +12,7 @@
 //! matching live in [`normalize`].
 
 pub mod normalize;
+pub mod office;
 pub mod pdf;
 
 use encoding_rs::{Encoding, UTF_8};

@@ -23,6 +23,10 @@ pub enum Kind {
     Text,
     /// A PDF file (its text layer is read).
     Pdf,
+    /// A Word document (.docx).
+    Docx,
+    /// An Excel workbook (.xlsx).
+    Xlsx,
     /// A format nianbao does not read (legacy Word and WPS binaries): the
     /// input fails with the reason.
     Unsupported(&'static str),
@@ -38,7 +42,10 @@ impl Kind {
             // table rows, rules and headings are read by the table reader).
             "txt" | "md" | "markdown" => Some(Kind::Text),
             "pdf" => Some(Kind::Pdf),
+            "docx" => Some(Kind::Docx),
+            "xlsx" => Some(Kind::Xlsx),
             "doc" => Some(Kind::Unsupported("legacy Word binary (.doc)")),
+            "xls" => Some(Kind::Unsupported("legacy Excel binary (.xls)")),
             "wps" => Some(Kind::Unsupported("WPS binary (.wps)")),
             _ => None,
         }
@@ -79,8 +86,24 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     let sha256 = crate::model::sha256_hex(doc.bytes);
     // The bytes decide over the name: a PDF saved as .html is a PDF, and a
     // page saved as .pdf is a page.
+    let office = decode::office::is_zip(doc.bytes)
+        .then(|| decode::office::sniff(doc.bytes))
+        .flatten();
     let kind = match doc.kind {
         _ if decode::pdf::is_pdf(doc.bytes) => Kind::Pdf,
+        _ if office == Some(decode::office::Office::Docx) => Kind::Docx,
+        _ if office == Some(decode::office::Office::Xlsx) => Kind::Xlsx,
+        Kind::Docx | Kind::Xlsx if decode::office::is_zip(doc.bytes) => {
+            return Err(Error::Unsupported {
+                reason: "a zip archive that is neither a DOCX nor an XLSX".into(),
+            });
+        }
+        Kind::Docx | Kind::Xlsx if looks_like_html(doc.bytes) => Kind::Html,
+        Kind::Docx | Kind::Xlsx => {
+            return Err(Error::Unsupported {
+                reason: "not a zip archive (a DOCX or XLSX is one)".into(),
+            });
+        }
         Kind::Pdf => {
             if looks_like_html(doc.bytes) {
                 Kind::Html
@@ -106,15 +129,28 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
                 warnings: Vec::new(),
             }
         }
+        Kind::Docx | Kind::Xlsx => decode::Decoded {
+            text: if kind == Kind::Docx {
+                decode::office::docx_html(doc.bytes)?
+            } else {
+                decode::office::xlsx_html(doc.bytes)?
+            },
+            encoding: encoding_rs::UTF_8,
+            from: crate::model::EncodingFrom::Document,
+            lossy: false,
+            warnings: Vec::new(),
+        },
         _ => decode::decode(doc.bytes, doc.content_type, kind == Kind::Html)?,
     };
     let encoding_name = match kind {
         Kind::Pdf => "PDF".to_string(),
+        Kind::Docx => "DOCX".to_string(),
+        Kind::Xlsx => "XLSX".to_string(),
         _ => decoded.encoding.name().to_string(),
     };
     let mut warnings = decoded.warnings;
     let (body_raw, pre_raw, page_title, metas, grids) = match kind {
-        Kind::Html => {
+        Kind::Html | Kind::Docx | Kind::Xlsx => {
             let page = content::split(&decoded.text);
             warnings.extend(page.warnings);
             (page.body, page.pre, page.title, page.metas, page.tables)
