@@ -318,6 +318,7 @@ mod tests {
             state,
             inferred: false,
             unit: None,
+            source: None,
         }
     }
 

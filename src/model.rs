@@ -355,6 +355,10 @@ pub struct Cell {
     /// The unit printed in the cell (`251000元`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Where the cell was read when not from the input itself: the URL of
+    /// the attachment its table was taken from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Outcome of a consistency check.

@@ -164,10 +164,18 @@ fn add_store(found: &mut Discovered, dir: &Path) {
             reason: w,
         });
     }
+    // Report pages stored; a file linked from anything else (a listing that
+    // links straight to a PDF) is a report of its own.
+    let report_urls: std::collections::HashSet<&str> = records
+        .iter()
+        .filter(|r| r.outcome == FetchOutcome::Ok && r.kind == PageKind::Report)
+        .map(|r| r.url.as_str())
+        .collect();
     let mut attachments: HashMap<&str, Vec<Attachment>> = HashMap::new();
     for r in &records {
         if let (FetchOutcome::Ok, PageKind::Attachment, Some(body), Some(referrer)) =
             (r.outcome, r.kind, &r.body, &r.referrer)
+            && report_urls.contains(referrer.as_str())
         {
             attachments.entry(referrer).or_default().push(Attachment {
                 url: r.url.clone(),
@@ -216,10 +224,34 @@ fn add_store(found: &mut Discovered, dir: &Path) {
             (FetchOutcome::Ok, PageKind::Listing, _) => {
                 skip(found, "a listing page, not a report".to_string())
             }
+            (FetchOutcome::Ok, PageKind::Attachment, Some(body))
+                if !r
+                    .referrer
+                    .as_deref()
+                    .is_some_and(|p| report_urls.contains(p)) =>
+            {
+                // A report published only as a file.
+                let path = dir.join(body);
+                match Kind::of_path(&path) {
+                    Some(kind) if path.is_file() => found.inputs.push(Input {
+                        path,
+                        kind,
+                        content_type: r.content_type.clone(),
+                        url: Some(r.url.clone()),
+                        attachments: Vec::new(),
+                    }),
+                    _ => skip(
+                        found,
+                        format!(
+                            "stored file {body} linked from a listing is not a format nianbao reads"
+                        ),
+                    ),
+                }
+            }
             (FetchOutcome::Ok, PageKind::Attachment, _) => skip(
                 found,
                 format!(
-                    "an attachment of {} (not extracted yet)",
+                    "an attachment of {} (read with its page when the page lacks tables)",
                     r.referrer.as_deref().unwrap_or("a report")
                 ),
             ),
@@ -682,6 +714,9 @@ pub fn process(input: &Input, max_bytes: u64) -> Outcome {
     match result {
         Ok(Ok(mut x)) => {
             x.report.source.attachments = input.attachments.clone();
+            if !extract::tables_complete(&x.report) {
+                take_attachments(&mut x.report, &input.attachments, max_bytes);
+            }
             Outcome::Extracted(Box::new(x))
         }
         Ok(Err(error)) => Outcome::Failed { input: path, error },
@@ -695,6 +730,45 @@ pub fn process(input: &Input, max_bytes: u64) -> Outcome {
                 input: path,
                 error: Error::Internal { message },
             }
+        }
+    }
+}
+
+/// Reads a report page's stored attachments (PDF, DOCX, XLSX) for the
+/// tables the page lacks ([`extract::merge_attachment`]). An attachment that
+/// cannot be read is a warning of the report, not a failure.
+fn take_attachments(report: &mut crate::model::Report, attachments: &[Attachment], max_bytes: u64) {
+    for a in attachments {
+        let path = Path::new(&a.path);
+        let kind = Kind::of_path(path).unwrap_or(Kind::Text);
+        if !matches!(kind, Kind::Pdf | Kind::Docx | Kind::Xlsx) {
+            continue;
+        }
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+            || -> Result<extract::Extraction> {
+                let bytes = read_limited(path, max_bytes)?;
+                extract::extract(&Document {
+                    bytes: &bytes,
+                    path: &a.path,
+                    kind,
+                    content_type: a.content_type.as_deref(),
+                    url: Some(&a.url),
+                })
+            },
+        ));
+        match read {
+            Ok(Ok(x)) => extract::merge_attachment(report, &x.report, &a.url),
+            Ok(Err(e)) => report.warnings.push(format!(
+                "attachment {} not read: {}",
+                a.url,
+                crate::error::chain(&e)
+            )),
+            Err(_) => report
+                .warnings
+                .push(format!("attachment {} not read: internal error", a.url)),
+        }
+        if extract::tables_complete(report) {
+            break;
         }
     }
 }

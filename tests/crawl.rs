@@ -905,3 +905,104 @@ fn crawl_help_lists_every_flag_of_the_contract() {
     let help = nianbao().args(["run", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("--config"));
 }
+
+/// A report page whose tables exist only in its PDF attachment, and a
+/// listing entry that links straight to a PDF: `crawl` then `extract` give
+/// two reports, each with its 2021 cells (the page's taken from the
+/// attachment, each such cell naming it) and no failed check.
+#[test]
+fn tables_come_from_a_pdf_attachment_and_from_a_pdf_only_listing_entry() {
+    let attached = fs::read("fixtures/pages/pdf-tables-2021-cid-font/report.pdf").unwrap();
+    let alone = fs::read("fixtures/pages/pdf-tables-2021-second-report/report.pdf").unwrap();
+    let portal = Server::start("127.0.0.51", move |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        "/xxgk/ndbg/index.html" => Reply::html(
+            "<html><head><meta charset=utf-8><title>政府信息公开年报</title></head><body>\
+             <ul class=list>\
+             <li><a href=\"./2024/art_1.html\">青石县农业农村局2023年政府信息公开工作年度报告</a><span>2024-01-22</span></li>\
+             <li><a href=\"./2023/report2022.pdf\">青石县水利局2022年政府信息公开工作年度报告</a><span>2023-01-22</span></li>\
+             </ul></body></html>",
+        ),
+        // The page shows its tables as pictures; the PDF holds them.
+        "/xxgk/ndbg/2024/art_1.html" => Reply::html(
+            "<html><head><meta charset=utf-8><title>青石县农业农村局2023年政府信息公开工作年度报告</title></head><body>\
+             <div class=\"TRS_Editor\"><p>青石县农业农村局2023年政府信息公开工作年度报告</p>\
+             <p>一、总体情况</p><p>2023年，我局主动公开政府信息318条。</p>\
+             <p>二、主动公开政府信息情况</p><p><img src=\"t2.png\"></p>\
+             <p>三、收到和处理政府信息公开申请情况</p><p><img src=\"t3.png\"></p>\
+             <p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src=\"t4.png\"></p>\
+             <p>附件：<a href=\"./P020240122.pdf\">年度报告全文.pdf</a></p></div></body></html>",
+        ),
+        "/xxgk/ndbg/2024/P020240122.pdf" => Reply::with(
+            200,
+            &[("Content-Type", "application/pdf")],
+            attached.clone(),
+        ),
+        "/xxgk/ndbg/2023/report2022.pdf" => Reply::with(
+            200,
+            &[("Content-Type", "application/octet-stream")],
+            alone.clone(),
+        ),
+        _ => Reply::status(404),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let out = run(nianbao()
+        .args([
+            "crawl",
+            &portal.url("/xxgk/ndbg/index.html"),
+            "--delay",
+            "20ms",
+            "--store",
+        ])
+        .arg(&store));
+    assert_eq!(out.status.code(), Some(0));
+    let outdir = dir.path().join("out");
+    let out = run(nianbao()
+        .arg("extract")
+        .arg(&store)
+        .arg("--out")
+        .arg(&outdir));
+    assert_eq!(out.status.code(), Some(0));
+    let text = fs::read_to_string(outdir.join("reports.jsonl")).unwrap();
+    let reports: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 2, "{text}");
+    for r in &reports {
+        for t in ["t2", "t3", "t4"] {
+            assert_eq!(r["tables"][t]["status"], "complete", "{t}: {}", r["tables"]);
+        }
+        let cells = r["cells"].as_object().unwrap();
+        assert_eq!(cells.len(), 200);
+        let checks = r["checks"].as_array().unwrap();
+        assert!(!checks.is_empty());
+        assert!(checks.iter().all(|c| c["status"] == "pass"), "{checks:?}");
+    }
+    let page = reports
+        .iter()
+        .find(|r| r["source"]["url"] == portal.url("/xxgk/ndbg/2024/art_1.html"))
+        .expect("the page's report");
+    let pdf_url = portal.url("/xxgk/ndbg/2024/P020240122.pdf");
+    assert_eq!(page["source"]["attachments"][0]["url"], pdf_url.as_str());
+    assert!(
+        page["cells"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|c| c["source"] == pdf_url.as_str())
+    );
+    assert_eq!(
+        page["cells"]["t3__new_received__natural_person"]["value"],
+        10
+    );
+    assert_eq!(page["template"], "table_2021");
+    let alone = reports
+        .iter()
+        .find(|r| r["source"]["url"] == portal.url("/xxgk/ndbg/2023/report2022.pdf"))
+        .expect("the PDF-only report");
+    assert_eq!(alone["source"]["encoding"], "PDF");
+    assert_eq!(alone["agency"], "青石县水利局");
+    assert_eq!(alone["year"], 2022);
+}

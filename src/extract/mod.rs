@@ -231,6 +231,81 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     Ok(Extraction { report, text })
 }
 
+/// Whether a report's standard tables are all read, or absent.
+pub fn tables_complete(report: &Report) -> bool {
+    [&report.tables.t2, &report.tables.t3, &report.tables.t4]
+        .iter()
+        .all(|t| matches!(t.status, TableState::Complete | TableState::Absent))
+}
+
+/// Takes into `report` (a page) the tables an attachment of it holds:
+/// a table the page lacks or reads only in part is replaced by the
+/// attachment's when that has more of its cells; each cell taken carries
+/// `source` (the attachment's URL). Fields the page does not state are
+/// filled from the attachment. The checks are run again on the result.
+pub fn merge_attachment(report: &mut Report, other: &Report, source: &str) {
+    let mut taken = Vec::new();
+    for (name, prefix) in [("t2", "t2"), ("t3", "t3__"), ("t4", "t4__")] {
+        let (mine, theirs) = match name {
+            "t2" => (&mut report.tables.t2, &other.tables.t2),
+            "t3" => (&mut report.tables.t3, &other.tables.t3),
+            _ => (&mut report.tables.t4, &other.tables.t4),
+        };
+        if mine.status == TableState::Complete || theirs.cells <= mine.cells {
+            continue;
+        }
+        report.cells.retain(|k, _| !k.starts_with(prefix));
+        for (k, c) in other.cells.iter().filter(|(k, _)| k.starts_with(prefix)) {
+            let mut c = c.clone();
+            c.source = Some(source.to_string());
+            report.cells.insert(k.clone(), c);
+        }
+        if name == "t2" {
+            report.extra_rows = other.extra_rows.clone();
+        }
+        let mut status = theirs.clone();
+        status.reason = Some(match &theirs.reason {
+            Some(r) => format!("from the attachment {source}; {r}"),
+            None => format!("from the attachment {source}"),
+        });
+        *mine = status;
+        taken.push(name);
+    }
+    if !taken.is_empty() {
+        // The page's warnings about tables it lacked no longer hold.
+        report.warnings.retain(|w| {
+            !taken
+                .iter()
+                .any(|t| w.starts_with(&format!("table {}", &t[1..])))
+        });
+        report.warnings.push(format!(
+            "tables {} taken from the attachment {source}",
+            taken.join(", ")
+        ));
+        report.checks = crate::check::run(&mut report.cells);
+        if matches!(report.template, Template::Unknown | Template::FreeText)
+            || other.template != Template::Unknown
+        {
+            report.template = other.template;
+        }
+    }
+    if report.title.is_none() {
+        report.title = other.title.clone();
+    }
+    if report.agency.is_none() {
+        report.agency = other.agency.clone();
+    }
+    if report.year.is_none() {
+        report.year = other.year;
+    }
+    if report.signed.is_none() {
+        report.signed = other.signed.clone();
+    }
+    if report.period.is_none() {
+        report.period = other.period.clone();
+    }
+}
+
 /// Whether bytes start (after a BOM and whitespace) like markup.
 fn looks_like_html(bytes: &[u8]) -> bool {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

@@ -1206,6 +1206,7 @@ impl Reader {
             state: v.state,
             inferred: false,
             unit: v.unit,
+            source: None,
         });
     }
 }

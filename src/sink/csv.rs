@@ -60,7 +60,7 @@ pub const FIGURE_COLUMNS: [&str; 10] = [
 ];
 
 /// Columns of `cells.csv`.
-pub const CELL_COLUMNS: [&str; 9] = [
+pub const CELL_COLUMNS: [&str; 10] = [
     "report_id",
     "key",
     "table",
@@ -70,6 +70,7 @@ pub const CELL_COLUMNS: [&str; 9] = [
     "raw",
     "state",
     "inferred",
+    "source",
 ];
 
 /// Columns of `checks.csv`.
@@ -321,6 +322,7 @@ impl Sink for CsvTables {
             w.text(&c.raw)?;
             w.field(c.state.as_str())?;
             w.field(if c.inferred { "true" } else { "false" })?;
+            w.field(c.source.as_deref().unwrap_or(""))?;
             w.end_row()?;
         }
         let cells = w.take()?;
