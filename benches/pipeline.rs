@@ -8,6 +8,8 @@
 //!
 //!     cargo bench --bench pipeline [FILTER]
 //!
+//! And PDFs (`pdf/…`): the three-page fixture report, in pages a second.
+//!
 //! The whole-run comparison against the Python peer is `benches/compare.py`.
 
 use std::hint::black_box;
@@ -166,5 +168,35 @@ fn stages(cr: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, stages);
+/// PDFs: the fixture report (three pages with the standard tables, a
+/// CID-keyed font), text layer alone and the whole extraction; throughput
+/// in pages.
+fn pdf(cr: &mut Criterion) {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/pages/pdf-tables-2021-cid-font/report.pdf"
+    ))
+    .expect("PDF fixture");
+    let (_, pages) = decode::pdf::text(&bytes).expect("its text layer");
+    let mut g = cr.benchmark_group("pdf");
+    g.throughput(Throughput::Elements(u64::from(pages)));
+    g.bench_function("text_layer", |b| {
+        b.iter(|| decode::pdf::text(black_box(&bytes)).expect("text"))
+    });
+    g.bench_function("extract", |b| {
+        b.iter(|| {
+            extract::extract(black_box(&Document {
+                bytes: &bytes,
+                path: "report.pdf",
+                kind: Kind::Pdf,
+                content_type: None,
+                url: None,
+            }))
+            .expect("report")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, pdf);
 criterion_main!(benches);

@@ -279,6 +279,26 @@ mod tests {
     }
 
     #[test]
+    fn a_truncated_pdf_is_a_failure_with_its_reason() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/pages/pdf-tables-2021-cid-font/report.pdf"
+        ))
+        .unwrap();
+        assert!(text(&bytes).is_ok());
+        for tenth in 1..10 {
+            let cut = &bytes[..bytes.len() * tenth / 10];
+            match text(cut) {
+                Err(Error::Unsupported { reason }) => {
+                    assert!(reason.contains("PDF"), "{tenth}/10: {reason}")
+                }
+                Ok((t, _)) => assert!(!t.is_empty()),
+                Err(e) => panic!("{tenth}/10: {e}"),
+            }
+        }
+    }
+
+    #[test]
     fn glyphs_become_lines_and_cells_in_reading_order() {
         // Drawn out of order: the value column first, then the labels.
         let mut glyphs = vec![g(1, 200.0, 700.0, "7"), g(1, 300.0, 700.0, "0")];
