@@ -35,6 +35,7 @@ pub fn text(bytes: &[u8]) -> Result<(String, u32)> {
             reason: "encrypted PDF (a password is needed to read its text)".into(),
         });
     }
+    check_streams(&doc)?;
     check_forms(&doc)?;
     let mut glyphs = Glyphs::default();
     pdf_extract::output_doc(&doc, &mut glyphs).map_err(|e| Error::Unsupported {
@@ -56,6 +57,54 @@ pub fn text(bytes: &[u8]) -> Result<(String, u32)> {
         });
     }
     Ok((text, pages))
+}
+
+/// The most one stream of a PDF may inflate to.
+pub const MAX_STREAM: u64 = 64 << 20;
+/// The most all the streams of a PDF may inflate to together.
+pub const MAX_INFLATED: u64 = 256 << 20;
+
+/// Refuses a document whose Flate streams inflate past [`MAX_STREAM`] one,
+/// or [`MAX_INFLATED`] together (a small file that would take gigabytes to
+/// read), inflating each through the limit before anything else reads it.
+fn check_streams(doc: &pdf_extract::Document) -> Result<()> {
+    use std::io::Read;
+    let mut total = 0u64;
+    for object in doc.objects.values() {
+        let Ok(stream) = object.as_stream() else {
+            continue;
+        };
+        let flate = match stream.dict.get(b"Filter") {
+            Ok(pdf_extract::Object::Name(n)) => n == b"FlateDecode",
+            Ok(pdf_extract::Object::Array(a)) => a
+                .iter()
+                .any(|f| f.as_name().is_ok_and(|n| n == b"FlateDecode")),
+            _ => false,
+        };
+        if !flate {
+            continue;
+        }
+        let mut sink = std::io::sink();
+        let inflated = std::io::copy(
+            &mut flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(MAX_STREAM + 1),
+            &mut sink,
+        )
+        .unwrap_or(0);
+        total += inflated;
+        if inflated > MAX_STREAM || total > MAX_INFLATED {
+            return Err(Error::Unsupported {
+                reason: format!(
+                    "unreadable PDF: its streams inflate past {} MB (a bomb?)",
+                    if inflated > MAX_STREAM {
+                        MAX_STREAM
+                    } else {
+                        MAX_INFLATED
+                    } >> 20
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Form XObjects nested deeper than this are refused.
