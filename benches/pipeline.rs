@@ -177,7 +177,7 @@ fn pdf(cr: &mut Criterion) {
         "/fixtures/pages/pdf-tables-2021-cid-font/report.pdf"
     ))
     .expect("PDF fixture");
-    let (_, pages) = decode::pdf::text(&bytes).expect("its text layer");
+    let pages = decode::pdf::text(&bytes).expect("its text layer").pages;
     let mut g = cr.benchmark_group("pdf");
     g.throughput(Throughput::Elements(u64::from(pages)));
     g.bench_function("text_layer", |b| {

@@ -319,6 +319,7 @@ mod tests {
             inferred: false,
             unit: None,
             source: None,
+            page: None,
         }
     }
 

@@ -359,6 +359,9 @@ pub struct Cell {
     /// the attachment its table was taken from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The page of the PDF the cell was printed on, when it was read from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// Outcome of a consistency check.

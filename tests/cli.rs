@@ -127,7 +127,7 @@ fn csv_outputs_have_their_contract_headers() {
     );
     assert_eq!(
         first_line("cells.csv"),
-        "report_id,key,table,row,column,value,raw,state,inferred,source"
+        "report_id,key,table,row,column,value,raw,state,inferred,source,page"
     );
     assert_eq!(
         first_line("checks.csv"),

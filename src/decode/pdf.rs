@@ -25,8 +25,19 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
     memchr::memmem::find(head, b"%PDF-").is_some()
 }
 
-/// A PDF's text, one line per printed line, and its number of pages.
-pub fn text(bytes: &[u8]) -> Result<(String, u32)> {
+/// A PDF's text layer, laid out.
+#[derive(Debug, Clone)]
+pub struct PdfText {
+    /// One line per printed line.
+    pub text: String,
+    /// Its number of pages.
+    pub pages: u32,
+    /// The page each line of `text` was printed on.
+    pub line_pages: Vec<u32>,
+}
+
+/// A PDF's text, one line per printed line (see the module docs).
+pub fn text(bytes: &[u8]) -> Result<PdfText> {
     let doc = pdf_extract::Document::load_mem(bytes).map_err(|e| Error::Unsupported {
         reason: format!("unreadable PDF: {e}"),
     })?;
@@ -42,7 +53,7 @@ pub fn text(bytes: &[u8]) -> Result<(String, u32)> {
         reason: format!("unreadable PDF: {e}"),
     })?;
     let pages = glyphs.pages;
-    let text = layout(&glyphs.all);
+    let (text, line_pages) = layout(&glyphs.all);
     if pages == 0 {
         return Err(Error::Unsupported {
             reason: "unreadable PDF: no pages".into(),
@@ -56,7 +67,11 @@ pub fn text(bytes: &[u8]) -> Result<(String, u32)> {
             ),
         });
     }
-    Ok((text, pages))
+    Ok(PdfText {
+        text,
+        pages,
+        line_pages,
+    })
 }
 
 /// The most one stream of a PDF may inflate to.
@@ -247,9 +262,11 @@ impl OutputDev for Glyphs {
     }
 }
 
-/// Lines and cells from positioned glyphs (see the module docs).
-fn layout(glyphs: &[Glyph]) -> String {
+/// Lines and cells from positioned glyphs (see the module docs), and the
+/// page of each line.
+fn layout(glyphs: &[Glyph]) -> (String, Vec<u32>) {
     let mut out = String::new();
+    let mut line_pages = Vec::new();
     let mut start = 0;
     while start < glyphs.len() {
         let page = glyphs[start].page;
@@ -268,11 +285,12 @@ fn layout(glyphs: &[Glyph]) -> String {
             if keep(i, l) {
                 out.push_str(l);
                 out.push('\n');
+                line_pages.push(page);
             }
         }
         start = end;
     }
-    out
+    (out, line_pages)
 }
 
 /// One page's lines, top to bottom.
@@ -341,7 +359,7 @@ mod tests {
                 Err(Error::Unsupported { reason }) => {
                     assert!(reason.contains("PDF"), "{tenth}/10: {reason}")
                 }
-                Ok((t, _)) => assert!(!t.is_empty()),
+                Ok(t) => assert!(!t.text.is_empty()),
                 Err(e) => panic!("{tenth}/10: {e}"),
             }
         }
@@ -363,6 +381,8 @@ mod tests {
         // Words a small gap apart.
         glyphs.push(g(2, 60.0, 700.0, "Page"));
         glyphs.push(g(2, 67.0, 700.0, "one"));
-        assert_eq!(layout(&glyphs), "一、总体情况\n规章 | 7 | 0\nPage one\n");
+        let (text, pages) = layout(&glyphs);
+        assert_eq!(text, "一、总体情况\n规章 | 7 | 0\nPage one\n");
+        assert_eq!(pages, [1, 1, 2]);
     }
 }

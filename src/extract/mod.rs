@@ -118,11 +118,13 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         }
         k => k,
     };
+    let mut line_pages = Vec::new();
     let decoded = match kind {
         Kind::Pdf => {
-            let (text, _pages) = decode::pdf::text(doc.bytes)?;
+            let pdf = decode::pdf::text(doc.bytes)?;
+            line_pages = pdf.line_pages;
             decode::Decoded {
-                text,
+                text: pdf.text,
                 encoding: encoding_rs::UTF_8,
                 from: crate::model::EncodingFrom::Document,
                 lossy: false,
@@ -183,7 +185,12 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         page_title: page_title.as_deref(),
         metas: &metas,
     });
-    let mut tables = tables::extract(&text, &folded, &grids);
+    // Normalising keeps a PDF's lines one to one unless it emptied one:
+    // pages are told only when the lines still match.
+    if !line_pages.is_empty() && text.split('\n').count() != line_pages.len() {
+        line_pages.clear();
+    }
+    let mut tables = tables::extract_paged(&text, &folded, &grids, line_pages);
     warnings.append(&mut tables.warnings);
     let checks = crate::check::run(&mut tables.cells);
     let template = template(&tables, &folded, meta.year);

@@ -98,6 +98,8 @@ struct Val {
     /// Digits printed right after a label, with no separator (`规章000`):
     /// maybe several cells run together.
     fused: bool,
+    /// The PDF page it was printed on.
+    page: Option<u32>,
 }
 
 impl Val {
@@ -109,6 +111,7 @@ impl Val {
             unit: None,
             grid: None,
             fused: false,
+            page: None,
         }
     }
 }
@@ -136,6 +139,12 @@ enum Row {
 /// when it has them (cells placed by grid column), otherwise from its
 /// normalised text (`folded` is its folded twin).
 pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
+    extract_paged(text, folded, grids, Vec::new())
+}
+
+/// [`extract`], for a text whose line `i` was printed on page
+/// `line_pages[i]` (a PDF's): each cell read from the text says its page.
+pub fn extract_paged(text: &str, folded: &str, grids: &[Grid], line_pages: Vec<u32>) -> Tables {
     if !grids.is_empty() {
         let mut p = Reader::default();
         let mut row = 0;
@@ -157,9 +166,13 @@ pub fn extract(text: &str, folded: &str, grids: &[Grid]) -> Tables {
     if !TABLE_MARKERS.is_match(folded) {
         return Tables::default();
     }
-    let mut p = Reader::default();
+    let mut p = Reader {
+        line_pages,
+        ..Reader::default()
+    };
     for (line, fline) in text.split('\n').zip(folded.split('\n')) {
         p.line(line, fline);
+        p.line_no += 1;
     }
     p.finish_row(true);
     p.place_unknown_rows();
@@ -338,10 +351,15 @@ struct Reader {
     t2_evidence: Option<T2Template>,
     /// The last text line ended with `|` (its cell is closed).
     closed: bool,
-    /// Table-3 rows printed as one run of digits (`120000012`): row and digits.
-    fused: Vec<(&'static str, String)>,
+    /// Table-3 rows printed as one run of digits (`120000012`): row, digits
+    /// and page.
+    fused: Vec<(&'static str, String, Option<u32>)>,
     /// Table 3's rows in reading order, named or not.
     t3_trace: Vec<Trace>,
+    /// The page of each text line (a PDF's), when known.
+    line_pages: Vec<u32>,
+    /// The text line being read.
+    line_no: usize,
 }
 
 /// A table-3 row as read: named by its label, or not.
@@ -400,7 +418,16 @@ impl Reader {
             return;
         }
         self.closed = trimmed.ends_with('|');
-        self.feed(tokens(line, fline));
+        let mut toks = tokens(line, fline);
+        if let Some(&page) = self.line_pages.get(self.line_no) {
+            for t in &mut toks {
+                match t {
+                    Tok::Value(v) | Tok::Glued { value: v, .. } => v.page = Some(page),
+                    Tok::Label(..) => {}
+                }
+            }
+        }
+        self.feed(toks);
     }
 
     fn feed(&mut self, toks: Vec<Tok>) {
@@ -836,7 +863,7 @@ impl Reader {
         if let [v] = values.as_slice()
             && is_fused(v, 7)
         {
-            self.fused.push((name, v.raw.clone()));
+            self.fused.push((name, v.raw.clone(), v.page));
             return;
         }
         if matches!(
@@ -1032,7 +1059,8 @@ impl Reader {
             return;
         }
         let fused = std::mem::take(&mut self.fused);
-        let candidates: Vec<Vec<[u64; 7]>> = fused.iter().map(|(_, d)| fused_splits(d)).collect();
+        let candidates: Vec<Vec<[u64; 7]>> =
+            fused.iter().map(|(_, d, _)| fused_splits(d)).collect();
         // Rows whose own sum leaves several splits, searched together.
         let open: Vec<usize> = (0..fused.len())
             .filter(|&i| candidates[i].len() > 1)
@@ -1051,7 +1079,7 @@ impl Reader {
             let mut pick = vec![0usize; open.len()];
             loop {
                 let mut rows: Vec<(&str, [u64; 7])> = Vec::new();
-                for (i, (name, _)) in fused.iter().enumerate() {
+                for (i, (name, _, _)) in fused.iter().enumerate() {
                     if let Some(v) = chosen[i] {
                         rows.push((name, v));
                     }
@@ -1089,7 +1117,7 @@ impl Reader {
                 }
             }
         }
-        for (i, (name, digits)) in fused.iter().enumerate() {
+        for (i, (name, digits, page)) in fused.iter().enumerate() {
             match chosen[i] {
                 Some(values) => {
                     for (col, v) in crate::model::T3_COLS.iter().zip(values) {
@@ -1107,6 +1135,7 @@ impl Reader {
                                 unit: None,
                                 grid: None,
                                 fused: false,
+                                page: *page,
                             },
                         );
                     }
@@ -1207,6 +1236,7 @@ impl Reader {
             inferred: false,
             unit: v.unit,
             source: None,
+            page: v.page,
         });
     }
 }
@@ -1560,6 +1590,7 @@ fn parse_value(s: &str) -> Option<Val> {
             unit: None,
             grid: None,
             fused: false,
+            page: None,
         });
     }
     let (num, unit) = match ["万元", "元", "件", "条", "個", "个", "條", "项", "項"]
@@ -1608,6 +1639,7 @@ fn parse_value(s: &str) -> Option<Val> {
         unit,
         grid: None,
         fused: false,
+        page: None,
     })
 }
 

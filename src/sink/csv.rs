@@ -60,7 +60,7 @@ pub const FIGURE_COLUMNS: [&str; 10] = [
 ];
 
 /// Columns of `cells.csv`.
-pub const CELL_COLUMNS: [&str; 10] = [
+pub const CELL_COLUMNS: [&str; 11] = [
     "report_id",
     "key",
     "table",
@@ -71,6 +71,7 @@ pub const CELL_COLUMNS: [&str; 10] = [
     "state",
     "inferred",
     "source",
+    "page",
 ];
 
 /// Columns of `checks.csv`.
@@ -323,6 +324,10 @@ impl Sink for CsvTables {
             w.field(c.state.as_str())?;
             w.field(if c.inferred { "true" } else { "false" })?;
             w.field(c.source.as_deref().unwrap_or(""))?;
+            match c.page {
+                Some(p) => w.count(p as usize)?,
+                None => w.field("")?,
+            }
             w.end_row()?;
         }
         let cells = w.take()?;
