@@ -67,11 +67,9 @@ fn fixtures_extract_identically_whatever_the_jobs() {
             ],
             &project(),
         );
-        // Exit 1: the fixtures include inputs that must fail (the PDFs
-        // nianbao cannot read, a .doc).
         assert_eq!(
             out.status.code(),
-            Some(1),
+            Some(0),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );

@@ -1,5 +1,7 @@
-//! Golden tests: one test per fixture directory under `fixtures/pages/` and
-//! `fixtures/regressions/`. Each holds one input page (bytes as served), an
+//! Golden tests: one test per fixture directory under `fixtures/pages/`,
+//! `fixtures/regressions/` and `fixtures/failing/` (inputs that must fail:
+//! kept apart so that the bundled default run, on `fixtures/pages`, reads
+//! only reports). Each holds one input page (bytes as served), an
 //! optional `meta.json` (`content_type`, `url`) and `expected.json`: the
 //! report as `reports.jsonl` would hold it, pretty-printed, or
 //! `{"failure": {"stage", "error"}}` for a page that must fail.
@@ -18,7 +20,7 @@ use nianbao::sink::Outcome;
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
-    for suite in ["fixtures/pages", "fixtures/regressions"] {
+    for suite in ["fixtures/pages", "fixtures/regressions", "fixtures/failing"] {
         let Ok(entries) = fs::read_dir(suite) else {
             continue;
         };
