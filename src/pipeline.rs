@@ -192,7 +192,15 @@ fn add_store(found: &mut Discovered, dir: &Path) {
             })
         };
         match (r.outcome, r.kind, &r.body) {
-            (FetchOutcome::Ok, PageKind::Report, Some(body)) => {
+            // A report page, or a file a listing links to directly (a report
+            // published only as a file).
+            (FetchOutcome::Ok, kind @ (PageKind::Report | PageKind::Attachment), Some(body))
+                if kind == PageKind::Report
+                    || !r
+                        .referrer
+                        .as_deref()
+                        .is_some_and(|p| report_urls.contains(p)) =>
+            {
                 let path = dir.join(body);
                 match Kind::of_path(&path) {
                     Some(kind) if path.is_file() => found.inputs.push(Input {
@@ -214,39 +222,16 @@ fn add_store(found: &mut Discovered, dir: &Path) {
                     )),
                     None => skip(
                         found,
-                        format!("stored body {body} is not a page or text (not extracted yet)"),
+                        format!("stored body {body} is not a format nianbao reads"),
                     ),
                 }
             }
-            (FetchOutcome::Ok, PageKind::Report, None) => {
+            // (Report lines with a body were taken above.)
+            (FetchOutcome::Ok, PageKind::Report, _) => {
                 skip(found, "store line without a body path".to_string())
             }
             (FetchOutcome::Ok, PageKind::Listing, _) => {
                 skip(found, "a listing page, not a report".to_string())
-            }
-            (FetchOutcome::Ok, PageKind::Attachment, Some(body))
-                if !r
-                    .referrer
-                    .as_deref()
-                    .is_some_and(|p| report_urls.contains(p)) =>
-            {
-                // A report published only as a file.
-                let path = dir.join(body);
-                match Kind::of_path(&path) {
-                    Some(kind) if path.is_file() => found.inputs.push(Input {
-                        path,
-                        kind,
-                        content_type: r.content_type.clone(),
-                        url: Some(r.url.clone()),
-                        attachments: Vec::new(),
-                    }),
-                    _ => skip(
-                        found,
-                        format!(
-                            "stored file {body} linked from a listing is not a format nianbao reads"
-                        ),
-                    ),
-                }
             }
             (FetchOutcome::Ok, PageKind::Attachment, _) => skip(
                 found,
