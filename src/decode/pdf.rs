@@ -38,6 +38,7 @@ pub struct PdfText {
 
 /// A PDF's text, one line per printed line (see the module docs).
 pub fn text(bytes: &[u8]) -> Result<PdfText> {
+    check_streams(bytes)?;
     let doc = pdf_extract::Document::load_mem(bytes).map_err(|e| Error::Unsupported {
         reason: format!("unreadable PDF: {e}"),
     })?;
@@ -46,7 +47,6 @@ pub fn text(bytes: &[u8]) -> Result<PdfText> {
             reason: "encrypted PDF (a password is needed to read its text)".into(),
         });
     }
-    check_streams(&doc)?;
     check_forms(&doc)?;
     let mut glyphs = Glyphs::default();
     pdf_extract::output_doc(&doc, &mut glyphs).map_err(|e| Error::Unsupported {
@@ -81,28 +81,34 @@ pub const MAX_INFLATED: u64 = 256 << 20;
 
 /// Refuses a document whose Flate streams inflate past [`MAX_STREAM`] one,
 /// or [`MAX_INFLATED`] together (a small file that would take gigabytes to
-/// read), inflating each through the limit before anything else reads it.
-fn check_streams(doc: &pdf_extract::Document) -> Result<()> {
+/// read, object streams included), before the PDF is parsed at all: the
+/// bytes between each `stream` keyword and the next `endstream` are
+/// inflated through the limit and counted (data that is not zlib stops at
+/// once).
+fn check_streams(bytes: &[u8]) -> Result<()> {
     use std::io::Read;
     let mut total = 0u64;
-    for object in doc.objects.values() {
-        let Ok(stream) = object.as_stream() else {
-            continue;
-        };
-        let flate = match stream.dict.get(b"Filter") {
-            Ok(pdf_extract::Object::Name(n)) => n == b"FlateDecode",
-            Ok(pdf_extract::Object::Array(a)) => a
-                .iter()
-                .any(|f| f.as_name().is_ok_and(|n| n == b"FlateDecode")),
-            _ => false,
-        };
-        if !flate {
+    let mut from = 0;
+    let finder = memchr::memmem::Finder::new(b"stream");
+    let end_finder = memchr::memmem::Finder::new(b"endstream");
+    while let Some(at) = finder.find(&bytes[from..]) {
+        let mut start = from + at + b"stream".len();
+        from = start;
+        // The keyword, not the end of `endstream`.
+        if from - b"stream".len() >= 3 && bytes[..from - b"stream".len()].ends_with(b"end") {
             continue;
         }
-        let mut sink = std::io::sink();
+        match bytes.get(start..start + 2) {
+            Some(b"\r\n") => start += 2,
+            Some([b'\n', _]) | Some([b'\r', _]) => start += 1,
+            _ => continue,
+        }
+        let end = end_finder
+            .find(&bytes[start..])
+            .map_or(bytes.len(), |e| start + e);
         let inflated = std::io::copy(
-            &mut flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(MAX_STREAM + 1),
-            &mut sink,
+            &mut flate2::read::ZlibDecoder::new(&bytes[start..end]).take(MAX_STREAM + 1),
+            &mut std::io::sink(),
         )
         .unwrap_or(0);
         total += inflated;
@@ -118,6 +124,7 @@ fn check_streams(doc: &pdf_extract::Document) -> Result<()> {
                 ),
             });
         }
+        from = end;
     }
     Ok(())
 }
