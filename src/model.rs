@@ -522,6 +522,22 @@ pub fn t2_keys(v2019: bool) -> Vec<&'static str> {
         .collect()
 }
 
+/// Table 3's data rows in one template, in order: the three 2021 （六）
+/// sub-rows, or (2019 and hybrid) `other_total` in their place.
+pub fn t3_rows(v2019: bool) -> Vec<&'static str> {
+    T3_ROWS
+        .iter()
+        .copied()
+        .filter(|r| {
+            if v2019 {
+                !r.starts_with("other_") || *r == "other_total"
+            } else {
+                *r != "other_total"
+            }
+        })
+        .collect()
+}
+
 /// Table 2 keys (2021 template and 2019 trial template), in template order.
 pub const T2_KEYS: [&str; 29] = [
     "t2__rules__issued",
@@ -727,6 +743,14 @@ mod tests {
         assert_eq!(f(-1.0), "-1");
         assert_eq!(f(1.5e9), "1500000000");
         assert_eq!(format_number(0.34), "0.34");
+    }
+
+    #[test]
+    fn table3_has_twenty_five_rows_in_2021_and_twenty_three_in_2019() {
+        assert_eq!(t3_rows(false).len(), 25);
+        assert_eq!(t3_rows(true).len(), 23);
+        assert!(t3_rows(true).contains(&"other_total"));
+        assert!(!t3_rows(false).contains(&"other_total"));
     }
 
     #[test]

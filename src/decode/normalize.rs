@@ -208,6 +208,19 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
+/// A normalised line that is a page header or footer (a page number): `- 3 -`
+/// (dashes are `-` once normalised), `第 3 页 共 6 页`, `共6页第3页`,
+/// `第3页`, `Page 3 of 6`, `3 / 6`.
+pub fn is_page_number(s: &str) -> bool {
+    static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:-+ ?\d{1,4} ?-+|(?:第 ?\d{1,4} ?页|共 ?\d{1,4} ?页|[ ,,/])+|(?i:page) ?\d{1,4}(?: ?(?i:of) ?\d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
+        )
+        .expect("valid pattern")
+    });
+    s.len() <= 40 && PAGE.is_match(s) && s.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// First and last code point the fold table covers (CJK extension A through
 /// the unified block).
 const FOLD_FIRST: u32 = 0x3400;
@@ -300,6 +313,23 @@ mod tests {
             "\u{8C48}一〔2012〕"
         );
         assert_eq!(normalize("\u{3220}概述"), "(一)概述");
+    }
+
+    #[test]
+    fn page_numbers_are_told_from_cells() {
+        for l in [
+            "- 3 -",
+            "第 3 页 共 6 页",
+            "共6页第3页",
+            "Page 3 of 6",
+            "3 / 6",
+        ] {
+            assert!(is_page_number(l), "{l}");
+        }
+        assert!(is_page_number(normalize("— 3 —").trim()));
+        for l in ["-4", "3", "行政许可 | 3", "2023年", "/"] {
+            assert!(!is_page_number(l), "{l}");
+        }
     }
 
     #[test]

@@ -125,20 +125,21 @@ struct Table {
 impl Table {
     /// HTML with the vertical merges as rowspans.
     fn html(&self) -> String {
-        // (row, index in row) of each cell and its starting column.
-        let mut placed: Vec<Vec<(usize, usize)>> = Vec::new(); // per row: (col, rowspan)
-        let mut starts: Vec<(usize, usize, usize)> = Vec::new(); // (row, cell, col) of merge starts
+        // The rowspan of each cell, by row and position in its row.
+        let mut rowspans: Vec<Vec<usize>> = Vec::new();
+        // Open vertical merges: (row, position in row, grid column) of their first cell.
+        let mut starts: Vec<(usize, usize, usize)> = Vec::new();
         for (r, row) in self.rows.iter().enumerate() {
             let mut col = 0;
             let mut cells = Vec::new();
             for cell in row {
-                cells.push((col, 1));
+                cells.push(1);
                 if cell.vmerge == Some(false) {
                     // Continues the merge that started above in this column.
                     if let Some(&(sr, sc, _)) = starts.iter().rev().find(|&&(_, _, c)| c == col)
-                        && let Some(p) = placed.get_mut(sr).and_then(|p| p.get_mut(sc))
+                        && let Some(span) = rowspans.get_mut(sr).and_then(|p| p.get_mut(sc))
                     {
-                        p.1 += 1;
+                        *span += 1;
                     }
                 } else if cell.vmerge == Some(true) {
                     starts.retain(|&(_, _, c)| c != col);
@@ -148,7 +149,7 @@ impl Table {
                 }
                 col += cell.colspan.max(1);
             }
-            placed.push(cells);
+            rowspans.push(cells);
         }
         let mut out = String::from("<table>\n");
         for (r, row) in self.rows.iter().enumerate() {
@@ -157,7 +158,7 @@ impl Table {
                 if cell.vmerge == Some(false) {
                     continue;
                 }
-                let rowspan = placed[r][i].1;
+                let rowspan = rowspans[r][i];
                 out.push_str(&format!(
                     "<td colspan={} rowspan={}>{}</td>",
                     cell.colspan.max(1),

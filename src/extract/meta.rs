@@ -271,7 +271,7 @@ fn title_subject(folded: &str) -> (usize, usize) {
 /// it: a Markdown heading's `#`, a viewer's `Page 8 - `, a field label
 /// (`标题:`, `名 称:`), an injected spam prefix ending in `:`, and a file
 /// name's extension (`.pdf`).
-fn strip_spam_prefix(title: &str) -> &str {
+fn strip_affixes(title: &str) -> &str {
     static PAGE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?:(?i:page)\s*\d+|第\s*\d+\s*页)\s*[-–—:]\s*").expect("valid regex")
     });
@@ -367,7 +367,7 @@ fn title(input: &Input) -> Option<String> {
             if ss == se && year_in(&ftitle).is_none() {
                 continue; // a column name such as 政府信息公开年报
             }
-            let title = strip_spam_prefix(&title).trim().to_string();
+            let title = strip_affixes(&title).trim().to_string();
             return Some(title);
         }
     }
@@ -378,7 +378,7 @@ fn title(input: &Input) -> Option<String> {
             if let Some((s, e)) = title_in_line(&folded) {
                 let (ss, se) = title_subject(&folded[s..e]);
                 if ss != se || year_in(&folded).is_some() {
-                    return Some(strip_spam_prefix(value[s..e].trim()).to_string());
+                    return Some(strip_affixes(value[s..e].trim()).to_string());
                 }
             }
         }
@@ -395,7 +395,7 @@ fn title(input: &Input) -> Option<String> {
             if let Some((s, e)) = title_in_line(&folded) {
                 let (ss, se) = title_subject(&folded[s..e]);
                 if ss != se || year_in(&folded).is_some() {
-                    return Some(strip_spam_prefix(part[s..e].trim()).to_string());
+                    return Some(strip_affixes(part[s..e].trim()).to_string());
                 }
             }
         }
@@ -413,7 +413,7 @@ fn title(input: &Input) -> Option<String> {
         let Some(g) = m.get(1).or_else(|| m.get(2)).or_else(|| m.get(3)) else {
             continue;
         };
-        let raw = strip_spam_prefix(&input.body[g.start()..g.end()]);
+        let raw = strip_affixes(&input.body[g.start()..g.end()]);
         let folded = super::fold_str(raw);
         let (ss, se) = title_subject(&folded);
         if ss != se

@@ -290,9 +290,7 @@ pub fn merge_attachment(report: &mut Report, other: &Report, source: &str) {
             taken.join(", ")
         ));
         report.checks = crate::check::run(&mut report.cells);
-        if matches!(report.template, Template::Unknown | Template::FreeText)
-            || other.template != Template::Unknown
-        {
+        if other.template != Template::Unknown {
             report.template = other.template;
         }
     }

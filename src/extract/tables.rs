@@ -198,27 +198,20 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
         Some(t3) => t3 == T3Template::V2019,
         None => matches!(template, Template::Table2019 | Template::Hybrid),
     };
-    let t3_keys: Vec<String> = crate::model::T3_ROWS
-        .iter()
-        .filter(|r| {
-            if t3_2019 {
-                !r.starts_with("other_") || **r == "other_total"
-            } else {
-                **r != "other_total"
-            }
-        })
+    let t3_keys: Vec<&str> = crate::model::t3_rows(t3_2019)
+        .into_iter()
         .flat_map(|r| {
             crate::model::T3_COLS
                 .iter()
-                .map(move |c| format!("t3__{r}__{c}"))
+                .filter_map(move |c| crate::model::t3_key(r, c))
         })
         .collect();
-    let t4_keys: Vec<String> = crate::model::T4_GROUPS
+    let t4_keys: Vec<&str> = crate::model::T4_GROUPS
         .iter()
         .flat_map(|g| {
             crate::model::T4_OUTCOMES
                 .iter()
-                .map(move |o| format!("t4__{g}__{o}"))
+                .filter_map(move |o| crate::model::t4_key(g, o))
         })
         .collect();
     let one = |keys: &[&str], headers: &[&str], unplaced: usize| -> TableStatus {
@@ -264,8 +257,6 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
             reason,
         }
     };
-    let t3_refs: Vec<&str> = t3_keys.iter().map(String::as_str).collect();
-    let t4_refs: Vec<&str> = t4_keys.iter().map(String::as_str).collect();
     TableStatuses {
         t2: one(
             &t2_keys,
@@ -278,12 +269,12 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
             t.unplaced[0],
         ),
         t3: one(
-            &t3_refs,
+            &t3_keys,
             &["申请人情况", "勾稽关系", "本年度办理结果"],
             t.unplaced[1],
         ),
         t4: one(
-            &t4_refs,
+            &t4_keys,
             &["结果维持", "复议后起诉", "未经复议直接起诉"],
             t.unplaced[2],
         ),
@@ -393,7 +384,7 @@ impl Reader {
             (line, fline)
         };
         let trimmed = fline.trim();
-        if trimmed.is_empty() || is_page_number(trimmed) || is_rule_line(trimmed) {
+        if trimmed.is_empty() || normalize::is_page_number(trimmed) || is_rule_line(trimmed) {
             return;
         }
         // A report section after the tables ends them.
@@ -786,18 +777,7 @@ impl Reader {
 
     /// Table 3's data rows in template order (2019: （六） as one row).
     fn t3_order(&self) -> Vec<&'static str> {
-        let v2019 = self.out.t3 == Some(T3Template::V2019);
-        crate::model::T3_ROWS
-            .iter()
-            .copied()
-            .filter(|r| {
-                if v2019 {
-                    !r.starts_with("other_") || *r == "other_total"
-                } else {
-                    *r != "other_total"
-                }
-            })
-            .collect()
+        crate::model::t3_rows(self.out.t3 == Some(T3Template::V2019))
     }
 
     /// Table-3 rows whose label names no row of the template (a typo, a
@@ -1173,18 +1153,13 @@ impl Reader {
         };
         let v2019 =
             self.out.t3 == Some(T3Template::V2019) || rows.iter().any(|(r, _)| *r == "other_total");
-        let results: Vec<&str> = crate::model::T3_ROWS
-            .iter()
-            .copied()
+        let results: Vec<&str> = crate::model::t3_rows(v2019)
+            .into_iter()
             .filter(|r| {
                 !matches!(
                     *r,
                     "new_received" | "carried_over" | "results_total" | "carried_forward"
-                ) && if v2019 {
-                    !r.starts_with("other_") || *r == "other_total"
-                } else {
-                    *r != "other_total"
-                }
+                )
             })
             .collect();
         (0..7).all(|c| {
@@ -1641,19 +1616,6 @@ fn parse_value(s: &str) -> Option<Val> {
         fused: false,
         page: None,
     })
-}
-
-/// A page header or footer left between the rows of a table that crossed a
-/// page: `- 3 -` (dashes are `-` once normalised), `第 3 页 共 6 页`, `共6页第3页`,
-/// `第3页`, `Page 3 of 6`, `3 / 6`.
-pub(crate) fn is_page_number(s: &str) -> bool {
-    static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"^(?:-+ ?\d{1,4} ?-+|(?:第 ?\d{1,4} ?页|共 ?\d{1,4} ?页|[ ,,/])+|(?i:page) ?\d{1,4}(?: ?(?i:of) ?\d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
-        )
-        .expect("valid pattern")
-    });
-    s.len() <= 40 && PAGE.is_match(s) && s.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// A Markdown table rule: `|---|:---:|`.
