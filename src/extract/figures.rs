@@ -211,8 +211,13 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
                 i += 1;
                 continue;
             }
-            0xE0..=0xEF => {
-                let c = folded[i..].chars().next().unwrap_or('\0');
+            0xE0..=0xEF if i + 2 < b.len() => {
+                // A three-byte character, decoded by hand (the text is valid
+                // UTF-8).
+                let code = ((lead as u32 & 0x0F) << 12)
+                    | ((b[i + 1] as u32 & 0x3F) << 6)
+                    | (b[i + 2] as u32 & 0x3F);
+                let c = char::from_u32(code).unwrap_or('\0');
                 if !is_chinese_numeral_char(c) {
                     i += 3;
                     continue;
