@@ -48,6 +48,19 @@ pub enum Error {
         /// What it is and why it cannot be read.
         reason: String,
     },
+    /// A stored body whose bytes no longer hash to what the page store
+    /// recorded when it was fetched.
+    #[error(
+        "the stored body does not match the SHA-256 the store recorded ({expected}; the \
+         file hashes to {actual}): it was changed or damaged after fetching; `nianbao fetch` \
+         on the store replaces it"
+    )]
+    Integrity {
+        /// The recorded hash.
+        expected: String,
+        /// The hash of the bytes read.
+        actual: String,
+    },
     /// An input decoded to text that holds no report at all.
     #[error("no text left after decoding and boilerplate removal")]
     NoText,
@@ -88,6 +101,18 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Another process is writing the page store.
+    #[error(
+        "page store {} is in use by {holder}: one fetch, crawl or run writes a store at a time; \
+         wait for it to finish (nothing was changed)",
+        dir.display()
+    )]
+    StoreBusy {
+        /// The store directory.
+        dir: PathBuf,
+        /// Who holds it, as the lock file says.
+        holder: String,
+    },
     /// The HTTP client could not be set up (a bad user agent, say).
     #[error("cannot set up the HTTP client: {message}")]
     Client {
@@ -103,13 +128,47 @@ pub enum Error {
     },
 }
 
+/// Text for a terminal or a log line: control characters (a newline or an
+/// escape sequence in a file name or URL) are shown as `\u{..}` escapes.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// [`printable`] for bytes that may not be UTF-8 (a file name): bytes that
+/// are not UTF-8 are shown as `\xNN`, so two different names never print
+/// alike.
+pub fn printable_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        out.push_str(&printable(chunk.valid()));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
+
 impl Error {
     /// The pipeline stage this error belongs to, as written to `failures.jsonl`.
     pub fn stage(&self) -> Stage {
         match self {
-            Error::Read { .. } | Error::Empty | Error::TooLarge { .. } | Error::Store { .. } => {
-                Stage::Read
-            }
+            Error::Read { .. }
+            | Error::Empty
+            | Error::TooLarge { .. }
+            | Error::Store { .. }
+            | Error::StoreBusy { .. }
+            | Error::Integrity { .. } => Stage::Read,
             Error::Client { .. } => Stage::Internal,
             Error::Binary { .. } | Error::Unsupported { .. } => Stage::Decode,
             Error::NoText => Stage::Extract,

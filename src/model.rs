@@ -105,6 +105,10 @@ pub struct Attachment {
     pub path: String,
     /// The `Content-Type` it was served with.
     pub content_type: Option<String>,
+    /// The SHA-256 the store recorded (checked when the file is read; not
+    /// written out).
+    #[serde(skip)]
+    pub sha256: Option<String>,
 }
 
 /// How the input's encoding was decided.

@@ -51,6 +51,9 @@ pub struct Input {
     pub url: Option<String>,
     /// Files a crawl stored as attachments of this page.
     pub attachments: Vec<Attachment>,
+    /// The SHA-256 the page store recorded for the body: the bytes read must
+    /// hash to it (a body edited or cut short on disk fails the input).
+    pub sha256: Option<String>,
 }
 
 /// An input that was not processed, and why.
@@ -74,10 +77,25 @@ pub struct Discovered {
 }
 
 /// Finds the input files: files as given, directories walked recursively
-/// (without recursion in the code) and sorted.
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+/// (without recursion in the code) and sorted. Nothing under `out` (the
+/// run's own output folder) is taken, and only regular files are (a FIFO,
+/// socket or device is skipped with the reason; a symbolic link is followed
+/// to a file, not to a directory).
+pub fn discover(paths: &[PathBuf], out: Option<&Path>) -> Discovered {
     let mut found = Discovered::default();
+    let out = out.and_then(|o| fs::canonicalize(o).ok());
+    let in_out = |p: &Path| {
+        out.as_ref()
+            .is_some_and(|o| fs::canonicalize(p).is_ok_and(|c| c.starts_with(o)))
+    };
     for path in paths {
+        if in_out(path) {
+            found.skipped.push(Skipped {
+                path: shown(path),
+                reason: "inside this run's output folder (--out)".to_string(),
+            });
+            continue;
+        }
         match fs::metadata(path) {
             Ok(m) if m.is_dir() && store::is_store(path) => add_store(&mut found, path),
             Ok(m) if m.is_dir() => {
@@ -89,14 +107,42 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                             for entry in entries.flatten() {
                                 let p = entry.path();
                                 match entry.file_type() {
-                                    Ok(t) if t.is_dir() => dirs.push(p),
-                                    Ok(_) => files.push(p),
+                                    Ok(t) if t.is_dir() => {
+                                        if in_out(&p) {
+                                            found.skipped.push(Skipped {
+                                                path: shown(&p),
+                                                reason: "this run's output folder (--out)"
+                                                    .to_string(),
+                                            });
+                                        } else {
+                                            dirs.push(p);
+                                        }
+                                    }
+                                    Ok(t) if t.is_file() => files.push(p),
+                                    Ok(t) if t.is_symlink() => match fs::metadata(&p) {
+                                        Ok(m) if m.is_file() => files.push(p),
+                                        Ok(m) => found.skipped.push(Skipped {
+                                            path: shown(&p),
+                                            reason: format!(
+                                                "a symbolic link to {} (not followed)",
+                                                file_kind(&m.file_type())
+                                            ),
+                                        }),
+                                        Err(e) => found.skipped.push(Skipped {
+                                            path: shown(&p),
+                                            reason: format!("a broken symbolic link ({e})"),
+                                        }),
+                                    },
+                                    Ok(t) => found.skipped.push(Skipped {
+                                        path: shown(&p),
+                                        reason: format!("not a regular file ({})", file_kind(&t)),
+                                    }),
                                     Err(_) => {}
                                 }
                             }
                         }
                         Err(source) => found.missing.push((
-                            dir.display().to_string(),
+                            shown(&dir),
                             Error::Read {
                                 path: dir.clone(),
                                 source,
@@ -110,12 +156,19 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                     if SIDECARS.contains(&name) || name.starts_with('.') {
                         continue;
                     }
+                    if in_out(&f) {
+                        continue;
+                    }
                     add_file(&mut found, f);
                 }
             }
-            Ok(_) => add_file(&mut found, path.clone()),
+            Ok(m) if m.is_file() => add_file(&mut found, path.clone()),
+            Ok(m) => found.skipped.push(Skipped {
+                path: shown(path),
+                reason: format!("not a regular file ({})", file_kind(&m.file_type())),
+            }),
             Err(source) => found.missing.push((
-                path.display().to_string(),
+                shown(path),
                 Error::Read {
                     path: path.clone(),
                     source,
@@ -124,6 +177,43 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         }
     }
     found
+}
+
+/// What a file that is not a regular file is.
+fn file_kind(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+/// A path as printed in outputs and messages: lossless for UTF-8 names;
+/// other bytes are shown as `\xNN` escapes (two different names never print
+/// alike), and control characters are escaped too.
+pub fn shown(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        crate::error::printable_bytes(path.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        crate::error::printable(&path.display().to_string())
+    }
 }
 
 fn add_file(found: &mut Discovered, path: PathBuf) {
@@ -136,10 +226,11 @@ fn add_file(found: &mut Discovered, path: PathBuf) {
                 content_type,
                 url,
                 attachments: Vec::new(),
+                sha256: None,
             });
         }
         None => found.skipped.push(Skipped {
-            path: path.display().to_string(),
+            path: shown(&path),
             reason: "not an accepted input (.html .htm .shtml .xhtml .txt .md .markdown .pdf .docx .xlsx)"
                 .to_string(),
         }),
@@ -176,11 +267,13 @@ fn add_store(found: &mut Discovered, dir: &Path) {
         if let (FetchOutcome::Ok, PageKind::Attachment, Some(body), Some(referrer)) =
             (r.outcome, r.kind, &r.body, &r.referrer)
             && report_urls.contains(referrer.as_str())
+            && store::inside_store(body)
         {
             attachments.entry(referrer).or_default().push(Attachment {
                 url: r.url.clone(),
                 path: dir.join(body).display().to_string(),
                 content_type: r.content_type.clone(),
+                sha256: r.sha256.clone(),
             });
         }
     }
@@ -194,6 +287,25 @@ fn add_store(found: &mut Discovered, dir: &Path) {
         match (r.outcome, r.kind, &r.body) {
             // A report page, or a file a listing links to directly (a report
             // published only as a file).
+            (FetchOutcome::Ok, PageKind::Report | PageKind::Attachment, Some(body))
+                if !store::inside_store(body) =>
+            {
+                found.missing.push((
+                    r.url.clone(),
+                    Error::Store {
+                        path: dir.join(store::MANIFEST),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "the body path {:?} of {} leads out of the store's bodies/ \
+                                 (not read)",
+                                crate::error::printable(body),
+                                r.url
+                            ),
+                        ),
+                    },
+                ));
+            }
             (FetchOutcome::Ok, kind @ (PageKind::Report | PageKind::Attachment), Some(body))
                 if kind == PageKind::Report
                     || !r
@@ -209,6 +321,7 @@ fn add_store(found: &mut Discovered, dir: &Path) {
                         content_type: r.content_type.clone(),
                         url: Some(r.url.clone()),
                         attachments: attachments.remove(r.url.as_str()).unwrap_or_default(),
+                        sha256: r.sha256.clone(),
                     }),
                     Some(_) => found.missing.push((
                         path.display().to_string(),
@@ -432,6 +545,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         .collect();
     let mut writer = Writer {
         counts: Counts::default(),
+        ids: HashMap::new(),
         manifest: Vec::new(),
         done: 0,
         reported: 0,
@@ -557,6 +671,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     progress(writer.done, total);
     writer.result?;
     let (mut counts, mut manifest_inputs) = (writer.counts, writer.manifest);
+    let written = Written { ids: writer.ids };
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
             path: s.path.clone(),
@@ -569,6 +684,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     }
     counts.inputs = counts.reports + counts.failed + counts.skipped;
     sink::finish_all(all_sinks.into_iter().map(|s| move || s.finish()))?;
+    prune(opts, &written.ids)?;
     let manifest = Manifest {
         tool: "nianbao",
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -589,6 +705,53 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     bytes.push(b'\n');
     sink::write_file(&opts.out, "manifest.json", &bytes)?;
     Ok(manifest)
+}
+
+/// What a finished run wrote (for [`prune`]).
+struct Written {
+    ids: HashMap<String, String>,
+}
+
+/// Removes what an earlier run left in the output folder that this run did
+/// not write (a format not asked for this time, texts of reports no longer
+/// there), so that the folder describes one run. Only nianbao's own file
+/// names are touched.
+fn prune(opts: &Options, ids: &HashMap<String, String>) -> Result<()> {
+    let mut stale: Vec<PathBuf> = Vec::new();
+    if !opts.formats.jsonl {
+        stale.push(opts.out.join("reports.jsonl"));
+    }
+    if !opts.formats.csv {
+        for f in ["reports.csv", "figures.csv", "cells.csv", "checks.csv"] {
+            stale.push(opts.out.join(f));
+        }
+    }
+    let texts = opts.out.join("texts");
+    if let Ok(entries) = fs::read_dir(&texts) {
+        for e in entries.flatten() {
+            let p = e.path();
+            let is_text = p.extension().is_some_and(|x| x == "txt");
+            let kept = opts.texts
+                && p.file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|id| ids.contains_key(id));
+            if is_text && !kept {
+                stale.push(p);
+            }
+        }
+    }
+    for p in stale {
+        match fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Write { path: p, source }),
+        }
+    }
+    if !opts.texts {
+        // Gone only when nothing else is in it.
+        let _ = fs::remove_dir(&texts);
+    }
+    Ok(())
 }
 
 /// Outcomes waiting for their turn, and the index of the next to write.
@@ -652,6 +815,8 @@ impl Ready {
 /// What has been written so far.
 struct Writer {
     counts: Counts,
+    /// Every report id written, with the input it came from.
+    ids: HashMap<String, String>,
     manifest: Vec<ManifestInput>,
     done: usize,
     reported: usize,
@@ -661,7 +826,23 @@ struct Writer {
 impl Writer {
     /// Appends one rendered outcome to every sink, unless a write has
     /// already failed.
-    fn record(&mut self, sinks: &[Box<dyn Sink>], ready: Ready) {
+    fn record(&mut self, sinks: &[Box<dyn Sink>], mut ready: Ready) {
+        // One report, one row: the same bytes under another path (or URL)
+        // are listed as skipped, naming the input that gave the report.
+        if let Some(id) = &ready.input.id {
+            if let Some(first) = self.ids.get(id) {
+                ready.input.error = Some(format!(
+                    "the same content as {first} (report {id}): one row per report"
+                ));
+                ready.input.outcome = "skipped";
+                ready.input.id = None;
+                self.counts.skipped += 1;
+                self.manifest.push(ready.input);
+                self.done += 1;
+                return;
+            }
+            self.ids.insert(id.clone(), ready.input.path.clone());
+        }
         if self.result.is_ok() {
             self.result = ready.rendered.and_then(|parts| {
                 sinks
@@ -687,6 +868,7 @@ pub fn process(input: &Input, max_bytes: u64) -> Outcome {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
         || -> Result<extract::Extraction> {
             let bytes = read_limited(&input.path, max_bytes)?;
+            verify(&bytes, input.sha256.as_deref())?;
             extract::extract(&Document {
                 bytes: &bytes,
                 path: &path,
@@ -732,6 +914,7 @@ fn take_attachments(report: &mut crate::model::Report, attachments: &[Attachment
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
             || -> Result<extract::Extraction> {
                 let bytes = read_limited(path, max_bytes)?;
+                verify(&bytes, a.sha256.as_deref())?;
                 extract::extract(&Document {
                     bytes: &bytes,
                     path: &a.path,
@@ -758,13 +941,45 @@ fn take_attachments(report: &mut crate::model::Report, attachments: &[Attachment
     }
 }
 
+/// Checks stored bytes against the hash the store recorded for them.
+fn verify(bytes: &[u8], expected: Option<&str>) -> Result<()> {
+    let Some(expected) = expected else {
+        return Ok(());
+    };
+    let actual = crate::model::sha256_hex(bytes);
+    if actual.eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(Error::Integrity {
+            expected: expected.to_string(),
+            actual,
+        })
+    }
+}
+
+/// Reads a regular file of at most `max_bytes`. Opened without blocking (a
+/// FIFO put in a file's place is refused, not waited on).
 fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
-    let file = fs::File::open(path).map_err(read_err)?;
-    let len = file.metadata().map_err(read_err)?.len();
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(read_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not a regular file ({})", file_kind(&meta.file_type())),
+        )));
+    }
+    let len = meta.len();
     if len > max_bytes {
         return Err(Error::TooLarge {
             bytes: len,

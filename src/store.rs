@@ -7,7 +7,15 @@
 //!                             named by content hash (first two hex digits
 //!                             as a subdirectory), so a page is stored once
 //! DIR/tmp/                    bodies being written; emptied on open
+//! DIR/lock                    held (an advisory lock) by the one process
+//!                             writing the store; holds its pid
 //! ```
+//!
+//! One process writes a store at a time: [`Store::open`] takes the lock (a
+//! second `fetch`, `crawl` or `run` on the same store is refused, naming the
+//! process that holds it) and only then empties `tmp/`. Bodies are checked
+//! against their recorded SHA-256 whenever they are read back; a body that
+//! is missing or changed counts as not stored.
 //!
 //! A body is written under `tmp/`, synced, and renamed into `bodies/` before
 //! the manifest line that names it is appended, so every `ok` line points at
@@ -148,6 +156,8 @@ impl Record {
 /// A store directory opened for writing.
 pub struct Store {
     dir: PathBuf,
+    /// The open lock file: the advisory lock lasts as long as it is open.
+    _lock: File,
     manifest: Mutex<File>,
     latest: HashMap<String, Record>,
     warnings: Vec<String>,
@@ -157,7 +167,12 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store in `dir` and reads its manifest.
     pub fn open(dir: &Path) -> Result<Store> {
-        for sub in ["", "bodies", "tmp"] {
+        fs::create_dir_all(dir).map_err(|source| Error::Store {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let lock = lock(dir)?;
+        for sub in ["bodies", "tmp"] {
             let d = dir.join(sub);
             fs::create_dir_all(&d).map_err(|source| Error::Store { path: d, source })?;
         }
@@ -168,10 +183,14 @@ impl Store {
             }
         }
         let path = dir.join(MANIFEST);
-        let (latest, warnings, torn) = match fs::read(&path) {
+        let (latest, mut warnings, torn) = match fs::read(&path) {
             Ok(bytes) => {
-                let (records, warnings) = parse_manifest(&bytes, &path);
-                let torn = !bytes.is_empty() && !bytes.ends_with(b"\n");
+                // A line torn by a crash (no newline yet) is cut off below,
+                // and said once, here.
+                let torn = (!bytes.is_empty() && !bytes.ends_with(b"\n"))
+                    .then(|| memchr::memrchr(b'\n', &bytes).map_or(0, |p| p + 1));
+                let whole = &bytes[..torn.unwrap_or(bytes.len())];
+                let (records, warnings) = parse_manifest(whole, &path);
                 let mut latest = HashMap::new();
                 for r in records {
                     latest.insert(r.url.clone(), r);
@@ -179,11 +198,11 @@ impl Store {
                 (latest, warnings, torn)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                (HashMap::new(), Vec::new(), false)
+                (HashMap::new(), Vec::new(), None)
             }
             Err(source) => return Err(Error::Store { path, source }),
         };
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
@@ -191,13 +210,20 @@ impl Store {
                 path: path.clone(),
                 source,
             })?;
-        if torn {
-            // Close off a line torn by a crash so the next one starts whole.
-            file.write_all(b"\n")
-                .map_err(|source| Error::Store { path, source })?;
+        if let Some(whole) = torn {
+            // Under the lock: no other process is appending.
+            file.set_len(whole as u64).map_err(|source| Error::Store {
+                path: path.clone(),
+                source,
+            })?;
+            warnings.push(format!(
+                "{}: an unfinished last line (a run stopped while writing it) was removed",
+                path.display()
+            ));
         }
         Ok(Store {
             dir: dir.to_path_buf(),
+            _lock: lock,
             manifest: Mutex::new(file),
             latest,
             warnings,
@@ -227,7 +253,9 @@ impl Store {
         let sha = crate::model::sha256_hex(bytes);
         let rel = format!("bodies/{}/{}.{}", &sha[..2], sha, ext);
         let path = self.dir.join(&rel);
-        if path.is_file() {
+        // A file of that name that no longer holds these bytes (edited, cut
+        // short) is replaced.
+        if fs::read(&path).is_ok_and(|b| b == bytes) {
             return Ok((sha, rel));
         }
         let parent = path.parent().expect("bodies/xx");
@@ -257,6 +285,18 @@ impl Store {
         Ok((sha, rel))
     }
 
+    /// The stored body of an `ok` record, if it is there and still hashes to
+    /// the recorded SHA-256 (`None` when missing, changed, or named outside
+    /// `bodies/`).
+    pub fn read_body(&self, rec: &Record) -> Option<Vec<u8>> {
+        read_body(&self.dir, rec)
+    }
+
+    /// Whether an `ok` record's body is stored intact ([`Store::read_body`]).
+    pub fn intact(&self, rec: &Record) -> bool {
+        rec.outcome == FetchOutcome::Ok && self.read_body(rec).is_some()
+    }
+
     /// Appends one record to the manifest, in a single write.
     pub fn append(&self, record: &Record) -> Result<()> {
         let mut line = serde_json::to_vec(record).map_err(|source| Error::Serialize {
@@ -269,6 +309,84 @@ impl Store {
             path: self.dir.join(MANIFEST),
             source,
         })
+    }
+}
+
+/// Takes the store's advisory lock, writing this process's id into the
+/// lock file; refused (with the holder's id) while another process holds it.
+fn lock(dir: &Path) -> Result<File> {
+    let path = dir.join("lock");
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|source| Error::Store {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            return Err(Error::StoreBusy {
+                dir: dir.to_path_buf(),
+                holder: if holder.is_empty() {
+                    "another process".to_string()
+                } else {
+                    crate::error::printable(holder)
+                },
+            });
+        }
+        Err(fs::TryLockError::Error(source)) => return Err(Error::Store { path, source }),
+    }
+    let me = format!("nianbao pid {}\n", std::process::id());
+    let write = |f: &mut File| -> std::io::Result<()> {
+        f.set_len(0)?;
+        f.write_all(me.as_bytes())
+    };
+    write(&mut file).map_err(|source| Error::Store { path, source })?;
+    Ok(file)
+}
+
+/// [`Store::read_body`] for a store directory.
+pub fn read_body(dir: &Path, rec: &Record) -> Option<Vec<u8>> {
+    let body = rec.body.as_deref().filter(|b| inside_store(b))?;
+    let bytes = fs::read(dir.join(body)).ok()?;
+    let sha = crate::model::sha256_hex(&bytes);
+    rec.sha256
+        .as_deref()
+        .is_some_and(|want| want.eq_ignore_ascii_case(&sha))
+        .then_some(bytes)
+}
+
+/// Whether a manifest's body path stays inside the store: relative, under
+/// `bodies/`, with no `..` (a hand-edited or hostile manifest must not make
+/// nianbao read other files).
+pub fn inside_store(body: &str) -> bool {
+    let mut parts = Path::new(body).components();
+    matches!(parts.next(), Some(std::path::Component::Normal(first)) if first == "bodies")
+        && parts.all(|c| matches!(c, std::path::Component::Normal(_)))
+        && !body.contains('\\')
+}
+
+/// A URL as the store keys it: parsed and written back (scheme and host in
+/// lower case, a default port dropped, the path's escapes made uniform),
+/// without its fragment (`#…`, never sent to a server) and without user
+/// name or password (never stored). A string that is no URL is kept, trimmed
+/// (the fetch then fails it as `bad_url`).
+pub fn normalize_url(url: &str) -> String {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => url.trim().to_string(),
     }
 }
 
@@ -317,9 +435,34 @@ fn parse_manifest(bytes: &[u8], path: &Path) -> (Vec<Record>, Vec<String>) {
     (records, warnings)
 }
 
-/// The file extension a body is stored under: from the media type, else the
-/// URL's own extension, else a sniff of the bytes.
+/// The file extension a body is stored under: from its bytes where they
+/// tell (a PDF, a DOCX or XLSX, a web page: whatever the server called it),
+/// else from the media type, else the URL's own extension.
 pub fn body_extension(content_type: Option<&str>, url: &str, bytes: &[u8]) -> &'static str {
+    use crate::decode::{office, pdf};
+    if pdf::is_pdf(bytes) {
+        return "pdf";
+    }
+    if office::is_zip(bytes) {
+        match office::sniff(bytes) {
+            Some(office::Office::Docx) => return "docx",
+            Some(office::Office::Xlsx) => return "xlsx",
+            None => {}
+        }
+    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if text
+        .iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'<')
+    {
+        return "html";
+    }
+    by_name(content_type, url, bytes)
+}
+
+/// [`body_extension`] when the bytes do not tell.
+fn by_name(content_type: Option<&str>, url: &str, bytes: &[u8]) -> &'static str {
     let mime = content_type
         .and_then(|c| c.split(';').next())
         .map(|m| m.trim().to_ascii_lowercase())
@@ -399,12 +542,77 @@ mod tests {
         assert_eq!(s.latest().len(), 2);
         assert_eq!(s.latest()["http://a/1"].outcome, FetchOutcome::Ok);
         assert_eq!(s.warnings().len(), 1, "{:?}", s.warnings());
+        assert!(s.warnings()[0].contains("unfinished last line"));
         s.append(&ok("http://a/3", "z")).unwrap();
         drop(s);
         let (latest, warnings) = read_latest(dir.path()).unwrap();
         let urls: Vec<_> = latest.iter().map(|r| r.url.as_str()).collect();
         assert_eq!(urls, ["http://a/1", "http://a/2", "http://a/3"]);
-        assert_eq!(warnings.len(), 1);
+        // The torn line was cut off once: no run warns about it again.
+        assert_eq!(warnings.len(), 0, "{warnings:?}");
+        let s = Store::open(dir.path()).unwrap();
+        assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    }
+
+    #[test]
+    fn one_process_writes_a_store_and_tmp_is_cleaned_only_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Store::open(dir.path()).unwrap();
+        // A body being written by the first.
+        let part = dir.path().join("tmp").join("x.part");
+        fs::write(&part, b"half").unwrap();
+        let Err(e) = Store::open(dir.path()) else {
+            panic!("a second writer got the store");
+        };
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())) && msg.contains("in use"),
+            "{msg}"
+        );
+        assert!(part.exists(), "the refused opener emptied tmp/");
+        drop(first);
+        let _again = Store::open(dir.path()).unwrap();
+        assert!(!part.exists());
+    }
+
+    #[test]
+    fn bodies_are_read_back_only_when_intact_and_a_damaged_one_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let (sha, rel) = s.put_body(b"<p>report</p>", "html").unwrap();
+        let mut rec = ok("http://a/1", &sha);
+        rec.body = Some(rel.clone());
+        assert!(s.intact(&rec));
+        fs::write(dir.path().join(&rel), b"<p>rep").unwrap();
+        assert!(!s.intact(&rec));
+        assert_eq!(s.read_body(&rec), None);
+        // Storing the bytes again repairs the file.
+        s.put_body(b"<p>report</p>", "html").unwrap();
+        assert_eq!(s.read_body(&rec).as_deref(), Some(&b"<p>report</p>"[..]));
+        // A body path out of the store is never read.
+        fs::write(dir.path().join("secret.txt"), b"<p>report</p>").unwrap();
+        for bad in [
+            "../secret.txt",
+            "bodies/../../secret.txt",
+            "/etc/passwd",
+            "secret.txt",
+        ] {
+            rec.body = Some(bad.to_string());
+            assert!(!s.intact(&rec), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_are_normalised_before_they_are_keys() {
+        assert_eq!(
+            normalize_url("HTTP://Www.Example.GOV.cn:80/a/9.html#frag"),
+            "http://www.example.gov.cn/a/9.html"
+        );
+        assert_eq!(
+            normalize_url(" https://user:pw@a.gov.cn:443/x?p=1#top "),
+            "https://a.gov.cn/x?p=1"
+        );
+        assert_eq!(normalize_url("not a url"), "not a url");
     }
 
     #[test]
@@ -436,5 +644,14 @@ mod tests {
         );
         assert_eq!(body_extension(None, "http://a/b", b"  <html>"), "html");
         assert_eq!(body_extension(None, "http://a/b", b"\x89PNG"), "bin");
+        // The bytes decide over the header and the name.
+        assert_eq!(
+            body_extension(Some("application/pdf"), "http://a/r.pdf", b"\n<html><p>x"),
+            "html"
+        );
+        assert_eq!(
+            body_extension(Some("text/html"), "http://a/r.html", b"%PDF-1.4\n"),
+            "pdf"
+        );
     }
 }

@@ -64,7 +64,7 @@ fn consistent_fixtures_fail_no_check() -> Result<(), Failed> {
         .filter(|d| !d.to_string_lossy().contains("broken"))
     {
         let path = input_file(dir)?;
-        let found = pipeline::discover(std::slice::from_ref(&path));
+        let found = pipeline::discover(std::slice::from_ref(&path), None);
         if let Outcome::Extracted(x) = pipeline::process(&found.inputs[0], DEFAULT_MAX_BYTES) {
             let failed: Vec<&str> = x
                 .report
@@ -160,7 +160,7 @@ fn input_file(dir: &Path) -> Result<PathBuf, Failed> {
 
 fn run_case(dir: &Path) -> Result<(), Failed> {
     let path = input_file(dir)?;
-    let found = pipeline::discover(std::slice::from_ref(&path));
+    let found = pipeline::discover(std::slice::from_ref(&path), None);
     let input: &Input = found.inputs.first().ok_or("input not accepted")?;
     let actual = match pipeline::process(input, DEFAULT_MAX_BYTES) {
         Outcome::Extracted(x) => {

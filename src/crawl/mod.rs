@@ -146,7 +146,7 @@ struct Frontier {
 impl Frontier {
     /// Queues a page unless it was seen before or the budget is spent.
     fn take(&mut self, key: String, item: Item) {
-        if !self.seen.insert(key) {
+        if !self.seen.insert(page_key(&key).to_string()) {
             return;
         }
         if self.taken >= self.max_pages {
@@ -182,7 +182,7 @@ impl Frontier {
 
     /// Counts a link left out, once per URL.
     fn leave_out(&mut self, url: &Url, why: LinkKind) {
-        if self.seen.contains(url.as_str()) || !self.left_out.insert(url.to_string()) {
+        if self.seen.contains(page_key(url.as_str())) || !self.left_out.insert(url.to_string()) {
             return;
         }
         match why {
@@ -190,6 +190,12 @@ impl Frontier {
             _ => self.summary.off_host += 1,
         }
     }
+}
+
+/// What makes two URLs one page to the crawl: the URL without its scheme
+/// (http and https of one page are one page).
+fn page_key(url: &str) -> &str {
+    url.split_once("://").map_or(url, |(_, rest)| rest)
 }
 
 /// Crawls from the listing pages `starts` into the fetcher's store.
@@ -229,7 +235,7 @@ pub async fn crawl(
         frontier.take(
             key,
             Item {
-                url: start.clone(),
+                url: crate::store::normalize_url(start),
                 kind: PageKind::Listing,
                 scope,
                 referrer: None,
@@ -352,9 +358,13 @@ async fn visit(
         .get(&item.url)
         .filter(|r| r.outcome == FetchOutcome::Ok && reuse)
         .cloned();
+    // Read back only when the body is still what was stored.
     let from_store = async |rec: &Record| {
-        let path = store.dir().join(rec.body.as_deref()?);
-        tokio::fs::read(path).await.ok()
+        let (store, rec) = (store.clone(), rec.clone());
+        tokio::task::spawn_blocking(move || store.read_body(&rec))
+            .await
+            .ok()
+            .flatten()
     };
     let stored_body = match &stored {
         Some(rec) => from_store(rec).await,

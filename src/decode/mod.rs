@@ -74,6 +74,17 @@ pub fn decode(bytes: &[u8], header: Option<&str>, html: bool) -> Result<Decoded>
         return Err(Error::Binary { reason });
     }
     let mut warnings = Vec::new();
+    // A few stray NULs (a CMS bug, a bad copy) in a text page: dropped, and
+    // said. Binary content was refused above.
+    let without_nuls: Vec<u8>;
+    let nuls = memchr::memchr_iter(0, bytes).count();
+    let bytes = if nuls > 0 {
+        without_nuls = bytes.iter().copied().filter(|&b| b != 0).collect();
+        warnings.push(format!("{nuls} stray NUL bytes dropped"));
+        &without_nuls[..]
+    } else {
+        bytes
+    };
     let declared = header
         .and_then(charset_from_content_type)
         .map(|label| (label, EncodingFrom::Header))
@@ -373,7 +384,9 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     }
     let head = &bytes[..bytes.len().min(8192)];
     let nuls = memchr::memchr_iter(0, head).count();
-    if nuls > 0 {
+    // Text has none; a binary file (or UTF-16 without a byte-order mark)
+    // many. A few in a page are stray, and dropped by `decode`.
+    if nuls * 100 > head.len() {
         return Some(format!(
             "{nuls} NUL bytes in the first {} bytes",
             head.len()
@@ -514,6 +527,17 @@ mod tests {
             decode(b"ab\0\0cd", None, false),
             Err(Error::Binary { .. })
         ));
+    }
+
+    #[test]
+    fn stray_nuls_in_a_page_are_dropped_with_a_warning() {
+        let mut page = "<html><body><p>收到申请12件</p>".repeat(40).into_bytes();
+        page.insert(100, 0);
+        page.insert(500, 0);
+        let d = decode(&page, None, true).unwrap();
+        assert!(!d.text.contains('\0'));
+        assert!(d.text.contains("收到申请12件"));
+        assert_eq!(d.warnings, ["2 stray NUL bytes dropped"]);
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
                 Kind::Text
             }
         }
+        // A Word "document" that is a web page (Word's HTML export, saved
+        // or served as .doc) is read as the page it is.
+        Kind::Unsupported(_) if looks_like_html(doc.bytes) => Kind::Html,
         Kind::Unsupported(what) => {
             return Err(Error::Unsupported {
                 reason: what.to_string(),

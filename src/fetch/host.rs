@@ -23,15 +23,11 @@ use tokio::time::Instant;
 
 use super::robots::Rules;
 
-/// The politeness key of a URL: scheme, host and port (robots.txt has the
-/// same scope).
+/// The politeness key of a URL: its host. `http://` and `https://` of one
+/// host (and its ports) are one site, paced as one, with one robots.txt
+/// (the one read first).
 pub fn origin(url: &reqwest::Url) -> String {
-    format!(
-        "{}://{}:{}",
-        url.scheme(),
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
+    url.host_str().unwrap_or("").to_ascii_lowercase()
 }
 
 /// One host's politeness state.

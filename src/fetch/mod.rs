@@ -271,16 +271,19 @@ impl Fetcher {
         let mut summary = Summary::default();
         let mut queues: Vec<(String, Vec<String>)> = Vec::new();
         let mut queue_of: HashMap<String, usize> = HashMap::new();
-        for url in urls {
+        let urls: Vec<String> = urls.iter().map(|u| store::normalize_url(u)).collect();
+        for url in &urls {
             if !seen.insert(url.as_str()) {
                 continue;
             }
             summary.urls += 1;
+            // Stored means stored intact: a body deleted or changed on disk
+            // is fetched again.
             let stored = self
                 .store
                 .latest()
                 .get(url)
-                .is_some_and(|r| r.outcome == FetchOutcome::Ok);
+                .is_some_and(|r| self.store.intact(r));
             if stored && !self.opts.refresh {
                 summary.stored_before += 1;
                 continue;
@@ -357,6 +360,7 @@ impl Fetcher {
     /// `referrer` and `link_title`).
     pub async fn get_record(&self, mut rec: Record) -> Result<(Record, Option<Vec<u8>>)> {
         let started = Instant::now();
+        rec.url = store::normalize_url(&rec.url);
         let url = rec.url.clone();
         let body = self.run(&url, &mut rec).await?;
         rec.fetched_at = crate::model::timestamp(SystemTime::now());
@@ -391,7 +395,9 @@ impl Fetcher {
             .store
             .latest()
             .get(url)
-            .filter(|r| self.opts.refresh && r.outcome == FetchOutcome::Ok)
+            // A 304 can only stand for a body that is still stored intact;
+            // otherwise the page is asked for afresh.
+            .filter(|r| self.opts.refresh && self.store.intact(r))
             .cloned();
         let mut visited: HashSet<String> = HashSet::from([current.to_string()]);
         loop {
@@ -450,7 +456,14 @@ impl Fetcher {
                         );
                     };
                     let next = match current.join(&location) {
-                        Ok(u) => u,
+                        Ok(mut u) => {
+                            // Credentials in a Location are neither used nor
+                            // stored.
+                            let _ = u.set_username("");
+                            let _ = u.set_password(None);
+                            u.set_fragment(None);
+                            u
+                        }
                         Err(e) => {
                             return fail(
                                 rec,
@@ -741,8 +754,13 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
         .parse()
         .map_err(|_| format!("{text:?} is not a duration (examples: 300ms, 2s, 1m)"))?;
     let secs = match unit.trim() {
+        "" => {
+            return Err(format!(
+                "{text:?} has no unit: write it with one (300ms, {num}s, 1m, 1h)"
+            ));
+        }
         "ms" => value / 1000.0,
-        "" | "s" => value,
+        "s" => value,
         "m" | "min" => value * 60.0,
         "h" => value * 3600.0,
         other => {
@@ -778,7 +796,9 @@ mod tests {
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
         assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        // A bare number is refused, naming the accepted forms.
+        let e = parse_duration("500").unwrap_err();
+        assert!(e.contains("no unit") && e.contains("500s"), "{e}");
         assert!(parse_duration("fast").is_err());
         assert!(parse_duration("2 parsecs").is_err());
         assert!(parse_duration("").is_err());

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
+use nianbao::error::printable;
 use nianbao::pipeline::{self, Formats, Manifest, Options};
 
 use crate::args::{ExtractArgs, Format};
@@ -31,10 +32,45 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> anyhow::Result<u8> {
 /// Extracts `inputs` with `opts`, printing warnings and a summary.
 pub fn extract(inputs: &[PathBuf], opts: &Options, quiet: bool) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let found = pipeline::discover(inputs);
+    // A mistyped path is a usage error: nothing is written (the last run's
+    // outputs stay as they were).
+    for p in inputs {
+        if let Err(e) = std::fs::symlink_metadata(p) {
+            anyhow::bail!(
+                "input {}: {e}; nothing written under {}",
+                pipeline::shown(p),
+                opts.out.display()
+            );
+        }
+    }
+    let found = pipeline::discover(inputs, Some(&opts.out));
+    if found.inputs.is_empty() && found.missing.is_empty() {
+        let reasons: Vec<String> = found
+            .skipped
+            .iter()
+            .take(3)
+            .map(|s| format!("{}: {}", s.path, s.reason))
+            .collect();
+        anyhow::bail!(
+            "no input to extract in {} ({} skipped{}{}); nothing written under {}",
+            inputs
+                .iter()
+                .map(|p| pipeline::shown(p))
+                .collect::<Vec<_>>()
+                .join(", "),
+            found.skipped.len(),
+            if reasons.is_empty() { "" } else { ": " },
+            reasons.join("; "),
+            opts.out.display()
+        );
+    }
     if !quiet {
         for s in found.skipped.iter().take(5) {
-            eprintln!("nianbao: skipped {}: {}", s.path, s.reason);
+            eprintln!(
+                "nianbao: skipped {}: {}",
+                printable(&s.path),
+                printable(&s.reason)
+            );
         }
         if found.skipped.len() > 5 {
             eprintln!(
@@ -81,9 +117,9 @@ fn print_summary(m: &Manifest, opts: &Options, secs: f64) {
     for f in m.inputs.iter().filter(|i| i.outcome == "failed").take(8) {
         println!(
             "  ✗ {} [{}] {}",
-            f.path,
+            printable(&f.path),
             f.stage.map(|s| s.to_string()).unwrap_or_default(),
-            f.error.as_deref().unwrap_or("")
+            printable(f.error.as_deref().unwrap_or(""))
         );
     }
     println!(
