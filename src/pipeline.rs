@@ -35,6 +35,12 @@ use crate::store::{self, FetchOutcome, PageKind};
 /// Inputs larger than this fail with [`Error::TooLarge`] (default 256 MiB).
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Inputs larger than this are extracted one at a time, whatever `--jobs`
+/// is: reading a page takes about ten times its size in memory (more when
+/// it yields hundreds of thousands of figures), so several big pages at
+/// once would multiply that.
+pub const BIG_INPUT: u64 = 16 * 1024 * 1024;
+
 /// Files in a fixture or store directory that describe the page next to them.
 const SIDECARS: [&str; 2] = ["meta.json", "expected.json"];
 
@@ -582,6 +588,9 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             })?;
         let window = opts.jobs * 16;
         let inputs = &found.inputs;
+        // Held while a big input is read (see BIG_INPUT).
+        let big = Mutex::new(());
+        let big = &big;
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let order = (
@@ -657,7 +666,11 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
                                 o = order.1.wait(o).unwrap_or_else(|e| e.into_inner());
                             }
                         }
-                        let ready = Ready::new(sinks, process(&inputs[i], opts.max_bytes));
+                        let input = &inputs[i];
+                        let _one_big = fs::metadata(&input.path)
+                            .is_ok_and(|m| m.len() > BIG_INPUT)
+                            .then(|| lock(big));
+                        let ready = Ready::new(sinks, process(input, opts.max_bytes));
                         lock(&order.0).pending.insert(i, ready);
                         drain(false);
                     }

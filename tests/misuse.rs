@@ -141,7 +141,16 @@ fn changed_bodies_are_caught_and_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     let (u1, u2) = (server.url("/r/1"), server.url("/r/2"));
     let fetch = |extra: &[&str]| {
-        let mut args = vec!["fetch", u1.as_str(), u2.as_str(), "--store", "s", "-q"];
+        let mut args = vec![
+            "fetch",
+            u1.as_str(),
+            u2.as_str(),
+            "--store",
+            "s",
+            "--delay",
+            "10ms",
+            "-q",
+        ];
         args.extend(extra);
         nianbao(&args, tmp.path())
     };
@@ -208,7 +217,9 @@ fn one_page_is_one_row() {
     let frag = format!("{plain}#frag");
     let upper = plain.replace("http://", "HTTP://");
     let out = nianbao(
-        &["fetch", &plain, &frag, &upper, "--store", "s", "-q"],
+        &[
+            "fetch", &plain, &frag, &upper, "--store", "s", "--delay", "10ms", "-q",
+        ],
         tmp.path(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -261,7 +272,10 @@ fn bodies_are_what_their_bytes_say() {
     });
     let tmp = tempfile::tempdir().unwrap();
     let (pdf, nul) = (server.url("/report.pdf"), server.url("/nul.html"));
-    let out = nianbao(&["fetch", &pdf, &nul, "--store", "s", "-q"], tmp.path());
+    let out = nianbao(
+        &["fetch", &pdf, &nul, "--store", "s", "--delay", "10ms", "-q"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let bodies: Vec<String> = lines(&tmp.path().join("s/manifest.jsonl"))
         .iter()
@@ -471,4 +485,245 @@ fn durations_need_units_and_names_print_escaped() {
             ]
         );
     }
+}
+
+/// Item 10: redirects to an address of a kind the run's own URLs are not
+/// on are refused (`private_address`) before any connection; a start URL on
+/// loopback lets the run reach loopback; user-info in a URL is never stored.
+/// (The refused target is 0.0.0.0, this machine: nothing here is sent
+/// anywhere but loopback.)
+#[test]
+fn redirects_do_not_reach_private_addresses() {
+    let inner = Server::start("127.0.0.66", |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::html(report_page(66)),
+    });
+    let inner_url = inner.url("/admin");
+    let unspecified = format!("http://0.0.0.0:{}/admin", inner.addr.port());
+    let outer = Server::start("127.0.0.65", move |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        "/to-inner" => Reply::redirect(302, &inner_url),
+        "/to-unspecified" => Reply::redirect(302, &unspecified),
+        _ => Reply::html(report_page(65)),
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let a = outer.url("/to-unspecified");
+    let out = nianbao(
+        &["fetch", &a, "--store", "s", "--delay", "10ms", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let m = lines(&tmp.path().join("s/manifest.jsonl"));
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0]["outcome"], "failed", "{}", m[0]);
+    assert_eq!(m[0]["reason"], "private_address", "{}", m[0]);
+    assert_eq!(m[0]["attempts"], 1, "{}", m[0]);
+    assert!(inner.hits().is_empty(), "the inner server was reached");
+    // Loopback to loopback: the run's own URL is on loopback.
+    let b = outer.url("/to-inner");
+    let out = nianbao(
+        &["fetch", &b, "--store", "s2", "--delay", "10ms", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(inner.hits_of("/admin").len(), 1);
+    // User-info given is neither sent on nor stored.
+    let secret = outer
+        .url("/landing")
+        .replace("http://", "http://alice:s3cret@");
+    let out = nianbao(
+        &["fetch", &secret, "--store", "s3", "--delay", "10ms", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest = fs::read_to_string(tmp.path().join("s3/manifest.jsonl")).unwrap();
+    assert!(
+        !manifest.contains("s3cret") && !manifest.contains("alice"),
+        "{manifest}"
+    );
+    assert!(
+        !outer.hits_of("/landing")[0]
+            .headers
+            .contains_key("authorization")
+    );
+}
+
+/// Item 11: an answer with a header flood fails with its own reason and is
+/// not retried.
+#[test]
+fn header_floods_are_not_retried() {
+    let server = Server::start("127.0.0.67", |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        _ => {
+            let names: Vec<(String, String)> = (0..150)
+                .map(|i| (format!("X-Flood-{i}"), "x".to_string()))
+                .collect();
+            let refs: Vec<(&str, &str)> = names
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            Reply::with(200, &refs, report_page(67))
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server.url("/flood.html");
+    let out = nianbao(
+        &["fetch", &url, "--store", "s", "--backoff", "10ms", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let m = lines(&tmp.path().join("s/manifest.jsonl"));
+    assert_eq!(m[0]["reason"], "header_flood", "{}", m[0]);
+    assert_eq!(server.hits_of("/flood.html").len(), 1);
+}
+
+/// Item 11: Ctrl-C stops a fetch gently: no request starts after it, the
+/// summary is printed, every URL taken has its line, exit 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_a_fetch_with_its_summary() {
+    let server = Server::start("127.0.0.68", |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        p => {
+            let n: usize = p.trim_start_matches("/r/").parse().unwrap_or(0);
+            Reply::Slow(
+                Duration::from_millis(300),
+                Box::new(Reply::html(report_page(n))),
+            )
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (1..=40).map(|n| server.url(&format!("/r/{n}"))).collect();
+    fs::write(tmp.path().join("urls.txt"), urls.join("\n")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "fetch", "--urls", "urls.txt", "--store", "s", "--delay", "10ms",
+        ])
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let a few pages arrive.
+    let started = Instant::now();
+    while lines(&tmp.path().join("s/manifest.jsonl")).len() < 3
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: signalling the child process this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let stopped_at = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(stopped_at.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("nianbao fetch:") && stdout.contains("interrupted"),
+        "{stdout}"
+    );
+    let taken = lines(&tmp.path().join("s/manifest.jsonl"));
+    assert!(taken.len() < 40, "{} lines", taken.len());
+    // Every request the server saw has its line.
+    let asked = server
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/r/"))
+        .count();
+    assert!(
+        taken.len() >= asked,
+        "{} lines for {asked} requests",
+        taken.len()
+    );
+    // The next run goes on.
+    let out = nianbao(
+        &[
+            "fetch",
+            "--urls",
+            "urls.txt",
+            "--store",
+            "s",
+            "--delay",
+            "1ms",
+            "--per-host",
+            "8",
+            "-q",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ok = lines(&tmp.path().join("s/manifest.jsonl"))
+        .into_iter()
+        .filter(|l| l["outcome"] == "ok")
+        .count();
+    assert_eq!(ok, 40);
+}
+
+/// Runs nianbao and returns its exit code and peak RSS in KB (its own, by
+/// wait4).
+#[cfg(unix)]
+#[allow(clippy::zombie_processes)] // reaped by wait4 below
+fn peak_rss(args: &[&str], dir: &Path) -> (i32, i64) {
+    let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: waiting for our own child, into locals.
+    let rusage = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        assert_eq!(
+            libc::wait4(child.id() as i32, &mut status, 0, &mut ru),
+            child.id() as i32
+        );
+        ru
+    };
+    (libc::WEXITSTATUS(status), rusage.ru_maxrss)
+}
+
+/// Item 9: big inputs are read one at a time, so `--jobs` does not multiply
+/// their memory.
+#[cfg(unix)]
+#[test]
+fn big_inputs_do_not_multiply_memory_with_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("in")).unwrap();
+    for n in 0..2 {
+        let mut page = format!(
+            "<html><head><meta charset=utf-8><title>大页面{n}</title></head><body><div id=zoom>"
+        );
+        let para = format!("<p>第{n}部分:本机关认真做好政府信息公开工作,完善制度,规范流程。</p>");
+        while page.len() < 18 * 1024 * 1024 {
+            page.push_str(&para);
+        }
+        page.push_str("</div></body></html>");
+        fs::write(tmp.path().join(format!("in/big{n}.html")), page).unwrap();
+    }
+    let (code, one) = peak_rss(
+        &[
+            "extract",
+            "in/big0.html",
+            "--out",
+            "o1",
+            "--jobs",
+            "2",
+            "-q",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(code, 0);
+    let (code, two) = peak_rss(
+        &["extract", "in", "--out", "o2", "--jobs", "2", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        (two as f64) < one as f64 * 1.35,
+        "two big pages with two jobs took {two} KB, one took {one} KB"
+    );
 }

@@ -216,6 +216,9 @@ pub async fn crawl(
         max_pages: opts.max_pages,
         summary: Summary::default(),
     };
+    // The start pages' hosts may be on any address; links may not lead to
+    // private ones elsewhere.
+    fetcher.trust(starts);
     for start in starts {
         let parsed = Url::parse(start.trim())
             .ok()
@@ -252,7 +255,8 @@ pub async fn crawl(
     loop {
         for origin in &frontier.hosts {
             let q = frontier.queues.get_mut(origin).expect("queued host");
-            while q.active < workers {
+            // Once stopped, what is under way finishes and nothing starts.
+            while q.active < workers && !fetcher.is_stopping() {
                 let Some(item) = q.listings.pop_front().or_else(|| q.others.pop_front()) else {
                     break;
                 };
@@ -341,6 +345,7 @@ pub async fn crawl(
     }
     frontier.summary.fetch.urls = frontier.taken;
     frontier.summary.fetch.requests = fetcher.requests();
+    frontier.summary.fetch.interrupted = fetcher.is_stopping();
     Ok(frontier.summary)
 }
 

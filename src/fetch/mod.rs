@@ -11,6 +11,7 @@
 //!
 //! The library never prints: progress arrives as [`Event`]s.
 
+pub mod guard;
 pub mod host;
 pub mod retry;
 pub mod robots;
@@ -38,6 +39,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (+https://github.com/nianbao/nianbao; annual-report archiver; contact: operator@example.org)"
 );
+
+/// How long requests in flight may still take once a run is stopped.
+pub const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// Redirect hops followed before giving up.
 pub const MAX_REDIRECTS: usize = 10;
@@ -71,6 +75,9 @@ pub struct Options {
     pub backoff: Duration,
     /// The longest Retry-After that is waited for; longer ones fail the URL.
     pub max_retry_after: Duration,
+    /// Reach loopback, private and link-local addresses from any URL, not
+    /// only from the hosts of the run's own URLs (see [`guard`]).
+    pub allow_private: bool,
 }
 
 impl Default for Options {
@@ -88,6 +95,7 @@ impl Default for Options {
             refresh: false,
             backoff: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(600),
+            allow_private: false,
         }
     }
 }
@@ -122,6 +130,9 @@ pub struct Summary {
     pub failed: BTreeMap<String, usize>,
     /// HTTP requests made (robots.txt, retries and hops included).
     pub requests: u64,
+    /// The run was interrupted ([`Fetcher::stop`]): URLs not reached are
+    /// left for the next run.
+    pub interrupted: bool,
 }
 
 impl Summary {
@@ -168,6 +179,8 @@ enum Limit {
 /// The HTTP client, politeness state and store of one run.
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Which addresses may be reached (the client's resolver asks it too).
+    guard: Arc<guard::Guard>,
     opts: Options,
     store: Arc<Store>,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
@@ -175,13 +188,17 @@ pub struct Fetcher {
     jitter: Mutex<Jitter>,
     requests: AtomicU64,
     log: Option<Mutex<Vec<RequestStart>>>,
+    /// Set by [`Fetcher::stop`]: no new request starts.
+    stopping: std::sync::atomic::AtomicBool,
+    /// Wakes the requests in flight when the run stops.
+    stopped: tokio::sync::Notify,
 }
 
 /// When a request started, by the fetcher's own clock (see
 /// [`Fetcher::with_request_log`]).
 #[derive(Debug, Clone)]
 pub struct RequestStart {
-    /// The host's politeness key (scheme, host, port).
+    /// The host's politeness key (its host name).
     pub origin: String,
     /// The URL requested.
     pub url: String,
@@ -192,7 +209,9 @@ pub struct RequestStart {
 impl Fetcher {
     /// A fetcher writing into `store`.
     pub fn new(store: Arc<Store>, opts: Options) -> Result<Fetcher> {
+        let guard = Arc::new(guard::Guard::new(opts.allow_private, &[]));
         let client = reqwest::Client::builder()
+            .dns_resolver(guard.resolver())
             .user_agent(opts.user_agent.clone())
             // Redirects are followed here, hop by hop, so that each hop keeps
             // its host's spacing.
@@ -205,6 +224,7 @@ impl Fetcher {
             })?;
         Ok(Fetcher {
             client,
+            guard,
             in_flight: Semaphore::new(opts.concurrency.max(1)),
             opts,
             store,
@@ -212,6 +232,8 @@ impl Fetcher {
             jitter: Mutex::new(Jitter::new()),
             requests: AtomicU64::new(0),
             log: None,
+            stopping: std::sync::atomic::AtomicBool::new(false),
+            stopped: tokio::sync::Notify::new(),
         })
     }
 
@@ -272,6 +294,8 @@ impl Fetcher {
         let mut queues: Vec<(String, Vec<String>)> = Vec::new();
         let mut queue_of: HashMap<String, usize> = HashMap::new();
         let urls: Vec<String> = urls.iter().map(|u| store::normalize_url(u)).collect();
+        // The run's own URLs: their hosts may be on any address.
+        self.guard.trust(&urls);
         for url in &urls {
             if !seen.insert(url.as_str()) {
                 continue;
@@ -313,6 +337,9 @@ impl Fetcher {
                 let (me, list, next, tx) = (self.clone(), list.clone(), next.clone(), tx.clone());
                 tasks.spawn(async move {
                     loop {
+                        if me.is_stopping() {
+                            return;
+                        }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(url) = list.get(i) else { return };
                         let r = me.get(url, kind).await.map(|(rec, _)| rec);
@@ -342,6 +369,7 @@ impl Fetcher {
         }
         while tasks.join_next().await.is_some() {}
         summary.requests = self.requests();
+        summary.interrupted = self.is_stopping();
         match error {
             Some(e) => Err(e),
             None => Ok(summary),
@@ -353,7 +381,37 @@ impl Fetcher {
     /// body (for callers that read it, such as a crawler). `Err` only when
     /// the store cannot be written.
     pub async fn get(&self, url: &str, kind: PageKind) -> Result<(Record, Option<Vec<u8>>)> {
+        self.trust(&[url.to_string()]);
         self.get_record(Record::new(url, kind)).await
+    }
+
+    /// Stops the run (Ctrl-C): no request starts after this; requests in
+    /// flight get [`STOP_GRACE`] to finish, then fail as `interrupted`.
+    /// Every URL taken ends with its manifest line.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.stopped.notify_waiters();
+    }
+
+    /// Whether [`Fetcher::stop`] was called.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Returns [`STOP_GRACE`] after the run is stopped.
+    async fn grace_over(&self) {
+        let notified = self.stopped.notified();
+        if !self.is_stopping() {
+            notified.await;
+        }
+        tokio::time::sleep(STOP_GRACE).await;
+    }
+
+    /// Trusts the hosts of a run's own URLs (start URLs, a URL list): they
+    /// may be on loopback or private addresses, which links and redirects
+    /// may not lead to (see [`guard`]).
+    pub fn trust(&self, urls: &[String]) {
+        self.guard.trust(urls);
     }
 
     /// [`Fetcher::get`] for a record that already says more (a crawl's
@@ -402,6 +460,9 @@ impl Fetcher {
         let mut visited: HashSet<String> = HashSet::from([current.to_string()]);
         loop {
             rec.final_url = Some(current.to_string());
+            if let Some(why) = self.guard.refusal(&current) {
+                return fail(rec, "private_address", why);
+            }
             if self.opts.robots {
                 match self.robots_verdict(&current).await {
                     Verdict::Allowed => {}
@@ -563,7 +624,7 @@ impl Fetcher {
         loop {
             *attempts += 1;
             let result = self.request(url, headers, limit).await;
-            let can_retry = retry < self.opts.retries;
+            let can_retry = retry < self.opts.retries && !self.is_stopping();
             retry += 1;
             match result {
                 Ok(a) if can_retry && retry::retryable_status(a.status) => {
@@ -608,7 +669,13 @@ impl Fetcher {
         limit: Limit,
     ) -> std::result::Result<Answer, Failure> {
         let host = self.host(url);
-        let (_slot, _place, at) = host.turn(&self.in_flight).await;
+        let (_slot, _place, at) = tokio::select! {
+            turn = host.turn(&self.in_flight) => turn,
+            () = self.stopped.notified(), if !self.is_stopping() => return Err(Failure::Interrupted),
+        };
+        if self.is_stopping() {
+            return Err(Failure::Interrupted);
+        }
         self.requests.fetch_add(1, Ordering::Relaxed);
         if let Some(log) = &self.log {
             log.lock()
@@ -619,9 +686,11 @@ impl Fetcher {
                     at,
                 });
         }
-        match tokio::time::timeout(self.opts.timeout, self.exchange(url, headers, limit)).await {
-            Ok(r) => r,
-            Err(_) => Err(Failure::Timeout),
+        tokio::select! {
+            r = tokio::time::timeout(self.opts.timeout, self.exchange(url, headers, limit)) => {
+                r.unwrap_or(Err(Failure::Timeout))
+            }
+            () = self.grace_over() => Err(Failure::Interrupted),
         }
     }
 
@@ -775,6 +844,16 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
 /// Sorts a transport error into a [`Failure`].
 fn classify(e: reqwest::Error) -> Failure {
     let msg = crate::error::chain(&e);
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if let Some(p) = s.downcast_ref::<guard::PrivateAddress>() {
+            return Failure::Private(p.to_string());
+        }
+        source = s.source();
+    }
+    if msg.contains("message head is too large") || msg.contains("too many headers") {
+        return Failure::HeaderFlood(msg);
+    }
     if e.is_timeout() {
         Failure::Timeout
     } else if e.is_connect() {

@@ -21,6 +21,15 @@ pub enum Failure {
     TooLarge(u64),
     /// The body could not be decoded (a broken gzip stream, say).
     Decode(String),
+    /// The host name resolves only to addresses the run may not reach
+    /// (see [`super::guard`]).
+    Private(String),
+    /// The answer's header block is over the client's limits (more than 100
+    /// headers, or hundreds of kilobytes): a broken or hostile server, not a
+    /// passing fault.
+    HeaderFlood(String),
+    /// The run was stopped (Ctrl-C) before the answer was whole.
+    Interrupted,
 }
 
 impl Failure {
@@ -37,6 +46,9 @@ impl Failure {
             Failure::Reset(_) => "reset",
             Failure::TooLarge(_) => "too_large",
             Failure::Decode(_) => "decode",
+            Failure::Private(_) => "private_address",
+            Failure::HeaderFlood(_) => "header_flood",
+            Failure::Interrupted => "interrupted",
         }
     }
 
@@ -50,6 +62,9 @@ impl Failure {
                 format!("body larger than --max-bytes ({limit} bytes); not stored")
             }
             Failure::Decode(e) => format!("cannot decode the body: {e}"),
+            Failure::Private(e) => e.clone(),
+            Failure::HeaderFlood(e) => format!("answer headers over the limits: {e}"),
+            Failure::Interrupted => "the run was stopped (Ctrl-C); the next run asks again".into(),
         }
     }
 }

@@ -211,6 +211,12 @@ pub struct Politeness {
     #[arg(long)]
     pub ignore_robots: bool,
 
+    /// Let redirects and crawled links lead to loopback, private and
+    /// link-local addresses (by default only the hosts of the URLs given
+    /// may be on them).
+    #[arg(long)]
+    pub allow_private: bool,
+
     /// Revalidate pages already stored (ETag / Last-Modified) instead of
     /// skipping them.
     #[arg(long)]
@@ -235,6 +241,7 @@ impl Politeness {
             robots: !self.ignore_robots,
             refresh: self.refresh,
             backoff: self.backoff,
+            allow_private: self.allow_private,
             ..nianbao::fetch::Options::default()
         }
     }

@@ -10,7 +10,9 @@ use nianbao::crawl::{self, Event, Summary};
 use nianbao::fetch::Fetcher;
 
 use crate::args::CrawlArgs;
-use crate::cmd::fetch::{bar, open, print_outcomes, report_failure, runtime};
+use crate::cmd::fetch::{
+    INTERRUPTED, bar, open, print_outcomes, report_failure, runtime, stop_on_interrupt,
+};
 
 /// Runs a crawl; returns the exit code (0 all stored, 1 some page failed).
 pub fn run(args: &CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
@@ -22,12 +24,15 @@ pub fn run(args: &CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
         refresh_listings: args.refresh_listings,
     };
     let runtime = runtime()?;
+    stop_on_interrupt(&runtime, &fetcher);
     let started = Instant::now();
     let summary = crawl(&runtime, &fetcher, &args.starts, &opts, quiet)?;
     if !quiet {
         print_summary(&summary, started.elapsed().as_secs_f64(), &args.store);
     }
-    Ok(if summary.fetch.failed_total() > 0 {
+    Ok(if summary.fetch.interrupted {
+        INTERRUPTED
+    } else if summary.fetch.failed_total() > 0 {
         1
     } else {
         0

@@ -23,12 +23,19 @@ pub fn run(args: &FetchArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     let fetcher = open(&args.store, args.polite.options(), quiet)?;
     let runtime = runtime()?;
+    stop_on_interrupt(&runtime, &fetcher);
     let started = Instant::now();
     let summary = fetch(&runtime, &fetcher, &urls, quiet)?;
     if !quiet {
         print_summary(&summary, started.elapsed().as_secs_f64(), &args.store);
     }
-    Ok(if summary.failed_total() > 0 { 1 } else { 0 })
+    Ok(if summary.interrupted {
+        INTERRUPTED
+    } else if summary.failed_total() > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 /// `urls` and the URLs listed in `files` (one per line; blank lines and
@@ -59,6 +66,26 @@ pub fn open(store: &Path, opts: Options, quiet: bool) -> anyhow::Result<Arc<Fetc
     }
     Ok(Arc::new(Fetcher::new(Arc::new(opened), opts)?))
 }
+
+/// Ctrl-C stops the run gently ([`Fetcher::stop`]: the summary is still
+/// printed, exit 130); a second Ctrl-C quits at once.
+pub fn stop_on_interrupt(runtime: &tokio::runtime::Runtime, fetcher: &Arc<Fetcher>) {
+    let fetcher = fetcher.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            fetcher.stop();
+            eprintln!(
+                "nianbao: interrupted: finishing the requests in flight (Ctrl-C again to quit now)"
+            );
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+}
+
+/// The exit code of an interrupted run.
+pub const INTERRUPTED: u8 = 130;
 
 /// One runtime for every host: tasks, not threads.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -91,8 +118,8 @@ pub fn report_failure(bar: &ProgressBar, rec: &Record, quiet: bool) {
         bar.suspend(|| {
             eprintln!(
                 "nianbao: {}: {}",
-                rec.url,
-                rec.error.as_deref().unwrap_or("failed")
+                nianbao::error::printable(&rec.url),
+                nianbao::error::printable(rec.error.as_deref().unwrap_or("failed"))
             )
         });
     }
@@ -151,5 +178,11 @@ pub fn print_outcomes(s: &Summary) {
     println!("  failed      {:>6}", s.failed_total());
     for (reason, n) in &s.failed {
         println!("    {reason:<12}{n:>4}");
+    }
+    if s.interrupted {
+        let left = s
+            .urls
+            .saturating_sub(s.stored_before + s.ok + s.robots + s.failed_total());
+        println!("  interrupted: {left} URLs not requested; run again to go on");
     }
 }

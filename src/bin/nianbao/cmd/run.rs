@@ -86,6 +86,7 @@ pub struct Politeness {
     pub robots: Option<bool>,
     pub refresh: Option<bool>,
     pub backoff: Option<String>,
+    pub allow_private: Option<bool>,
 }
 
 impl Config {
@@ -152,6 +153,7 @@ impl Politeness {
             robots: self.robots.unwrap_or(d.robots),
             refresh: self.refresh.unwrap_or(d.refresh),
             backoff: duration("backoff", &self.backoff, d.backoff)?,
+            allow_private: self.allow_private.unwrap_or(d.allow_private),
             ..d
         })
     }
@@ -207,6 +209,7 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
         };
         let fetcher = cmd::fetch::open(store_dir, polite, quiet)?;
         let runtime = cmd::fetch::runtime()?;
+        cmd::fetch::stop_on_interrupt(&runtime, &fetcher);
         if !c.crawl.start.is_empty() {
             let opts = crawl::Options {
                 rules: crawl::links::Rules::with_pattern(pattern),
@@ -228,6 +231,14 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
                 cmd::fetch::print_summary(&s, started.elapsed().as_secs_f64(), store_dir);
             }
             code = code.max(u8::from(s.failed_total() > 0));
+        }
+        if fetcher.is_stopping() {
+            // Interrupted: the store is left for the next run, and the last
+            // outputs are not replaced by a partial extraction.
+            if !quiet {
+                println!("nianbao run: interrupted; nothing extracted");
+            }
+            return Ok(cmd::fetch::INTERRUPTED);
         }
         inputs.push(store_dir.clone());
     } else if let Some(store_dir) = &c.store {
