@@ -727,3 +727,48 @@ fn big_inputs_do_not_multiply_memory_with_jobs() {
         "two big pages with two jobs took {two} KB, one took {one} KB"
     );
 }
+
+/// Item 3, crawl side: http and https of one page are one page, and a link
+/// with a fragment is the page without it.
+#[test]
+fn a_crawl_takes_http_and_https_of_one_page_once() {
+    let server = Server::start("127.0.0.69", |path, _, _| match path {
+        "/robots.txt" => Reply::status(404),
+        "/ndbg/index.html" => Reply::html(
+            "<html><head><meta charset=utf-8><title>年度报告</title></head><body><ul>\
+             <li><a href=\"/ndbg/2023.html\">某某县2023年政府信息公开工作年度报告</a></li>\
+             <li><a href=\"/ndbg/2023.html#top\">某某县2023年政府信息公开工作年度报告</a></li>\
+             <li><a href=\"https://127.0.0.69/ndbg/2023.html\">某某县2023年政府信息公开工作年度报告</a></li>\
+             <li><a href=\"/ndbg/2022.html\">某某县2022年政府信息公开工作年度报告</a></li>\
+             </ul></body></html>",
+        ),
+        "/ndbg/2023.html" => Reply::html(report_page(2023)),
+        "/ndbg/2022.html" => Reply::html(report_page(2022)),
+        _ => Reply::status(404),
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let start = server.url("/ndbg/index.html");
+    let out = nianbao(
+        &["crawl", &start, "--store", "s", "--delay", "10ms", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&out),
+        fs::read_to_string(tmp.path().join("s/manifest.jsonl")).unwrap_or_default()
+    );
+    let reports: Vec<String> = lines(&tmp.path().join("s/manifest.jsonl"))
+        .into_iter()
+        .filter(|l| l["kind"] == "report")
+        .map(|l| l["url"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    assert_eq!(server.hits_of("/ndbg/2023.html").len(), 1);
+    // Every request the server saw was a well-formed one for a known path
+    // (no TLS handshake arrived for the https link).
+    for h in server.hits() {
+        assert!(h.path.starts_with('/'), "{h:?}");
+    }
+}

@@ -146,7 +146,7 @@ struct Frontier {
 impl Frontier {
     /// Queues a page unless it was seen before or the budget is spent.
     fn take(&mut self, key: String, item: Item) {
-        if !self.seen.insert(page_key(&key).to_string()) {
+        if !self.seen.insert(page_key(&key)) {
             return;
         }
         if self.taken >= self.max_pages {
@@ -182,7 +182,7 @@ impl Frontier {
 
     /// Counts a link left out, once per URL.
     fn leave_out(&mut self, url: &Url, why: LinkKind) {
-        if self.seen.contains(page_key(url.as_str())) || !self.left_out.insert(url.to_string()) {
+        if self.seen.contains(&page_key(url.as_str())) || !self.left_out.insert(url.to_string()) {
             return;
         }
         match why {
@@ -192,10 +192,19 @@ impl Frontier {
     }
 }
 
-/// What makes two URLs one page to the crawl: the URL without its scheme
-/// (http and https of one page are one page).
-fn page_key(url: &str) -> &str {
-    url.split_once("://").map_or(url, |(_, rest)| rest)
+/// What makes two URLs one page to the crawl: host, path and query, without
+/// scheme and port (`http://a/x`, `https://a/x` and `http://a:8080/x` are
+/// one page: a portal serves the same pages on both schemes).
+fn page_key(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(u) => format!(
+            "{}{}{}",
+            u.host_str().unwrap_or(""),
+            u.path(),
+            u.query().map(|q| format!("?{q}")).unwrap_or_default()
+        ),
+        Err(_) => url.to_string(),
+    }
 }
 
 /// Crawls from the listing pages `starts` into the fetcher's store.
