@@ -362,6 +362,16 @@ fn add_store(found: &mut Discovered, dir: &Path) {
             (FetchOutcome::Robots, ..) => {
                 skip(found, "disallowed by robots.txt; not fetched".to_string())
             }
+            (FetchOutcome::Blocked, ..) => skip(
+                found,
+                format!(
+                    "blocked ({}): {}; not stored, fetch again later",
+                    r.reason.as_deref().unwrap_or("blocked"),
+                    r.error
+                        .as_deref()
+                        .unwrap_or("the site did not serve the page")
+                ),
+            ),
             (FetchOutcome::Failed, ..) => skip(
                 found,
                 format!(

@@ -48,6 +48,10 @@ pub enum FetchOutcome {
     Failed,
     /// robots.txt disallows the URL; it was never requested.
     Robots,
+    /// The site answered with a block page, a challenge or an empty script
+    /// shell instead of the page (`reason`: `waf`, `challenge`,
+    /// `script_shell`); nothing stored, asked for again by the next run.
+    Blocked,
 }
 
 /// What a stored page is to the crawl.
@@ -74,7 +78,7 @@ pub struct Record {
     /// The last HTTP status received.
     #[serde(default)]
     pub status: Option<u16>,
-    /// ok, failed or robots.
+    /// ok, failed, robots or blocked.
     pub outcome: FetchOutcome,
     /// report, listing or attachment.
     #[serde(default)]
@@ -159,7 +163,11 @@ pub struct Store {
     /// The open lock file: the advisory lock lasts as long as it is open.
     _lock: File,
     manifest: Mutex<File>,
-    latest: HashMap<String, Record>,
+    /// The latest record of every URL: read when opened, kept up to date
+    /// by [`Store::append`] (so one phase of a run sees what another stored).
+    latest: Mutex<HashMap<String, Record>>,
+    /// URLs this process appended a line for.
+    appended: Mutex<std::collections::HashSet<String>>,
     warnings: Vec<String>,
     tmp_seq: AtomicU64,
 }
@@ -225,7 +233,8 @@ impl Store {
             dir: dir.to_path_buf(),
             _lock: lock,
             manifest: Mutex::new(file),
-            latest,
+            latest: Mutex::new(latest),
+            appended: Mutex::new(Default::default()),
             warnings,
             tmp_seq: AtomicU64::new(0),
         })
@@ -236,9 +245,33 @@ impl Store {
         &self.dir
     }
 
-    /// The latest record of every URL, as read when the store was opened.
-    pub fn latest(&self) -> &HashMap<String, Record> {
-        &self.latest
+    /// The latest record of `url`: from the manifest as opened, or from
+    /// this process's own appends since.
+    pub fn latest(&self, url: &str) -> Option<Record> {
+        self.latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(url)
+            .cloned()
+    }
+
+    /// Whether this process already took `url` to an outcome (an earlier
+    /// phase of the same run).
+    pub fn appended(&self, url: &str) -> bool {
+        self.appended
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(url)
+    }
+
+    /// How many URLs the store has a record of.
+    pub fn len(&self) -> usize {
+        self.latest.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether the store has no record yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Problems met reading the manifest (unreadable lines).
@@ -308,7 +341,16 @@ impl Store {
         file.write_all(&line).map_err(|source| Error::Store {
             path: self.dir.join(MANIFEST),
             source,
-        })
+        })?;
+        self.latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(record.url.clone(), record.clone());
+        self.appended
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(record.url.clone());
+        Ok(())
     }
 }
 
@@ -539,8 +581,8 @@ mod tests {
         f.write_all(br#"{"url":"http://a/3","outc"#).unwrap();
         drop(f);
         let s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.latest().len(), 2);
-        assert_eq!(s.latest()["http://a/1"].outcome, FetchOutcome::Ok);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.latest("http://a/1").unwrap().outcome, FetchOutcome::Ok);
         assert_eq!(s.warnings().len(), 1, "{:?}", s.warnings());
         assert!(s.warnings()[0].contains("unfinished last line"));
         s.append(&ok("http://a/3", "z")).unwrap();

@@ -293,9 +293,11 @@ const PAGE_PARAMS: [&str; 12] = [
 
 /// Whether `link` on listing `page` leads to another page of the same
 /// listing, on the same host: at the same path, a URL whose query differs
-/// from the listing's only in page-number parameters (`pageNum=2`);
-/// elsewhere in the listing's directory (`index_1.html`), a link whose text
-/// is a paging word (下一页, 尾页, …) or a page number.
+/// from the listing's only in page-number parameters (`pageNum=2`), or in
+/// any way when the link's text is a paging word (下一页, 尾页, …) or a page
+/// number (a JCMS `index.html?uid=9&pageNum=2`); elsewhere in the listing's
+/// directory (`index_1.html`), a link whose text is a paging word or a page
+/// number.
 fn is_paging(link: &Link, page: &Url) -> bool {
     let url = &link.url;
     if url.host_str() != page.host_str()
@@ -303,6 +305,12 @@ fn is_paging(link: &Link, page: &Url) -> bool {
     {
         return false;
     }
+    let text = link
+        .title
+        .trim_matches(|c: char| c.is_whitespace() || "[]【】()（）<>《》".contains(c));
+    let lower = text.to_lowercase();
+    let paging_text = PAGING_WORDS.contains(&lower.as_str())
+        || (!text.is_empty() && text.len() <= 5 && text.chars().all(|c| c.is_ascii_digit()));
     if url.path() == page.path() {
         let pairs = |u: &Url| -> Vec<(String, String)> {
             u.query_pairs()
@@ -319,18 +327,14 @@ fn is_paging(link: &Link, page: &Url) -> bool {
             .map(|(k, _)| k.as_str())
             .filter(|k| value(&a, k) != value(&b, k))
             .peekable();
-        return changed.peek().is_some() && changed.all(|k| PAGE_PARAMS.contains(&k));
+        // A paging word may add parameters (JCMS: `?uid=9&pageNum=2` on
+        // `index.html`) but not change the listing's own (another column).
+        return changed.peek().is_some()
+            && changed
+                .all(|k| PAGE_PARAMS.contains(&k) || (paging_text && value(&b, k).is_none()));
     }
     let dir = |u: &Url| u.path().rsplit_once('/').map(|(d, _)| d.to_string());
-    if dir(url) != dir(page) {
-        return false;
-    }
-    let text = link
-        .title
-        .trim_matches(|c: char| c.is_whitespace() || "[]【】()（）<>《》".contains(c));
-    let lower = text.to_lowercase();
-    PAGING_WORDS.contains(&lower.as_str())
-        || (!text.is_empty() && text.len() <= 5 && text.chars().all(|c| c.is_ascii_digit()))
+    dir(url) == dir(page) && paging_text
 }
 
 /// A Hanweb (大汉 JCMS) `<datastore>`: listing items as HTML in
@@ -410,6 +414,82 @@ pub fn script_pages(html: &str, page: &Url) -> Vec<Url> {
             }
         }
     }
+    if out.is_empty() {
+        out = count_pages(html, page);
+    }
+    out
+}
+
+/// A page count a listing states in a script variable or a form field
+/// (`var countPage = 12;`, `pageCount: 5`, `<input type="hidden"
+/// name="totalPage" value="7">`), as the CMS families that draw their pager
+/// from it do.
+static PAGE_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)\b(?:countPage|pageCount|totalPage|totalPages|pageTotal|page_count|total_page|allPage)\b\s*(?:=|:)\s*["']?(\d{1,5})\b|name\s*=\s*["']?(?:countPage|pageCount|totalPage|totalPages|pageTotal)["']?[^>]*?\bvalue\s*=\s*["']?(\d{1,5})\b"#,
+    )
+    .expect("page count pattern")
+});
+
+/// The pages of a listing that states its page count ([`PAGE_COUNT`]):
+/// beside `index.html`, `index_1.html` … `index_{N-1}.html` (zero-based, as
+/// TRS and its kin number them); on a listing paged by a query parameter
+/// (`list.jsp?pageNum=1`), the same URL with that parameter from 1 to N.
+fn count_pages(html: &str, page: &Url) -> Vec<Url> {
+    let Some(total) = PAGE_COUNT
+        .captures_iter(html)
+        .filter_map(|c| c.get(1).or(c.get(2))?.as_str().parse::<u64>().ok())
+        .find(|&n| n > 1)
+    else {
+        return Vec::new();
+    };
+    let total = total.min(MAX_SCRIPT_PAGES);
+    let mut out = Vec::new();
+    let param = page
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .find(|k| PAGE_PARAMS.contains(&k.to_ascii_lowercase().as_str()));
+    if let Some(param) = param {
+        for n in 1..=total {
+            let mut u = page.clone();
+            let pairs: Vec<(String, String)> = page
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if k == param.as_str() {
+                        n.to_string()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+            out.push(u);
+        }
+        return out;
+    }
+    let file = page.path().rsplit('/').next().unwrap_or("");
+    let file = if file.is_empty() { "index.html" } else { file };
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return out;
+    };
+    let stem = match stem.rsplit_once('_') {
+        Some((s, n)) if n.chars().all(|c| c.is_ascii_digit()) => s,
+        _ => stem,
+    };
+    if stem != "index" && stem != "default" && stem != "list" {
+        return out;
+    }
+    for n in 0..total {
+        let name = if n == 0 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem}_{n}.{ext}")
+        };
+        if let Some(u) = resolve(page, &name) {
+            out.push(u);
+        }
+    }
     out
 }
 
@@ -439,6 +519,63 @@ mod tests {
             url: url(href),
             title: title.to_string(),
         }
+    }
+
+    #[test]
+    fn paging_words_page_a_listing_whatever_its_query() {
+        let page = url("http://a.gov.cn/col/col88/index.html");
+        let r = Rules::default();
+        for (href, text, paging) in [
+            ("index.html?uid=9&pageNum=2", "下一页", true),
+            ("index.html?uid=9&pageNum=3", "尾页", true),
+            ("index.html?uid=9&pageNum=2", "2", true),
+            ("index.html?uid=9&pageNum=2", "机构设置", false),
+            ("index.html?pageNum=2", "", true),
+            ("index.html?uid=9", "", false),
+            ("index.html", "下一页", false),
+        ] {
+            let l = link(&format!("http://a.gov.cn/col/col88/{href}"), text);
+            assert_eq!(
+                r.classify(&l, &page, true) == LinkKind::Paging,
+                paging,
+                "{href} {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn page_counts_in_scripts_and_forms() {
+        let got = |html: &str, at: &str| -> Vec<String> {
+            script_pages(html, &url(at))
+                .iter()
+                .map(|u| u.to_string())
+                .collect()
+        };
+        assert_eq!(
+            got(
+                "<script>var countPage = 3;//共多少页\nvar currentPage = 0;</script>",
+                "http://a.gov.cn/ndbg/index.shtml"
+            ),
+            [
+                "http://a.gov.cn/ndbg/index.shtml",
+                "http://a.gov.cn/ndbg/index_1.shtml",
+                "http://a.gov.cn/ndbg/index_2.shtml"
+            ]
+        );
+        assert_eq!(
+            got(
+                "<form action=list.jsp><input type=\"hidden\" name=\"totalPage\" value=\"3\"></form>",
+                "http://a.gov.cn/list.jsp?colId=5&pageNum=1"
+            ),
+            [
+                "http://a.gov.cn/list.jsp?colId=5&pageNum=1",
+                "http://a.gov.cn/list.jsp?colId=5&pageNum=2",
+                "http://a.gov.cn/list.jsp?colId=5&pageNum=3"
+            ]
+        );
+        // One page, or a report page's own file: nothing.
+        assert!(got("var pageCount = 1;", "http://a.gov.cn/ndbg/index.html").is_empty());
+        assert!(got("var pageCount = 4;", "http://a.gov.cn/ndbg/t2024_1.html").is_empty());
     }
 
     #[test]

@@ -228,6 +228,8 @@ pub async fn crawl(
     // The start pages' hosts may be on any address; links may not lead to
     // private ones elsewhere.
     fetcher.trust(starts);
+    // This crawl's own requests (a run's fetch phase counts its own).
+    let requests_before = fetcher.requests();
     for start in starts {
         let parsed = Url::parse(start.trim())
             .ok()
@@ -353,7 +355,7 @@ pub async fn crawl(
         }
     }
     frontier.summary.fetch.urls = frontier.taken;
-    frontier.summary.fetch.requests = fetcher.requests();
+    frontier.summary.fetch.requests = fetcher.requests() - requests_before;
     frontier.summary.fetch.interrupted = fetcher.is_stopping();
     Ok(frontier.summary)
 }
@@ -368,10 +370,8 @@ async fn visit(
 ) -> Result<Visit> {
     let store = fetcher.store().clone();
     let stored = store
-        .latest()
-        .get(&item.url)
-        .filter(|r| r.outcome == FetchOutcome::Ok && reuse)
-        .cloned();
+        .latest(&item.url)
+        .filter(|r| r.outcome == FetchOutcome::Ok && (reuse || store.appended(&r.url)));
     // Read back only when the body is still what was stored.
     let from_store = async |rec: &Record| {
         let (store, rec) = (store.clone(), rec.clone());

@@ -11,6 +11,7 @@
 //!
 //! The library never prints: progress arrives as [`Event`]s.
 
+pub mod block;
 pub mod guard;
 pub mod host;
 pub mod retry;
@@ -33,11 +34,12 @@ use retry::{Failure, Jitter};
 use robots::{Rules, Verdict};
 
 /// The user agent sent unless `--user-agent` says otherwise: the tool, its
-/// version, and where to reach whoever runs it (a placeholder to replace).
+/// version and its repository. It names no contact: whoever runs a crawl
+/// should add theirs (`--user-agent "nianbao/0.1 (+…; contact: you@…)"`).
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "nianbao/",
     env!("CARGO_PKG_VERSION"),
-    " (+https://github.com/nianbao/nianbao; annual-report archiver; contact: operator@example.org)"
+    " (+https://github.com/nianbao/nianbao; annual-report archiver)"
 );
 
 /// How long requests in flight may still take once a run is stopped.
@@ -128,6 +130,9 @@ pub struct Summary {
     pub robots: usize,
     /// Failed, counted by reason.
     pub failed: BTreeMap<String, usize>,
+    /// Answered with a block page, a challenge or a script shell: by host,
+    /// then by reason.
+    pub blocked: BTreeMap<String, BTreeMap<String, usize>>,
     /// HTTP requests made (robots.txt, retries and hops included).
     pub requests: u64,
     /// The run was interrupted ([`Fetcher::stop`]): URLs not reached are
@@ -141,6 +146,11 @@ impl Summary {
         self.failed.values().sum()
     }
 
+    /// URLs answered with a block page, a challenge or a script shell.
+    pub fn blocked_total(&self) -> usize {
+        self.blocked.values().flat_map(|r| r.values()).sum()
+    }
+
     /// Counts one URL's outcome in this run.
     pub fn count(&mut self, rec: &Record) {
         match rec.outcome {
@@ -149,6 +159,19 @@ impl Summary {
             FetchOutcome::Failed => {
                 let reason = rec.reason.clone().unwrap_or_else(|| "failed".into());
                 *self.failed.entry(reason).or_default() += 1;
+            }
+            FetchOutcome::Blocked => {
+                let host = Url::parse(rec.final_url.as_deref().unwrap_or(&rec.url))
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_default();
+                let reason = rec.reason.clone().unwrap_or_else(|| "blocked".into());
+                *self
+                    .blocked
+                    .entry(host)
+                    .or_default()
+                    .entry(reason)
+                    .or_default() += 1;
             }
         }
     }
@@ -291,6 +314,7 @@ impl Fetcher {
     ) -> Result<Summary> {
         let mut seen = HashSet::new();
         let mut summary = Summary::default();
+        let requests_before = self.requests();
         let mut queues: Vec<(String, Vec<String>)> = Vec::new();
         let mut queue_of: HashMap<String, usize> = HashMap::new();
         let urls: Vec<String> = urls.iter().map(|u| store::normalize_url(u)).collect();
@@ -305,10 +329,11 @@ impl Fetcher {
             // is fetched again.
             let stored = self
                 .store
-                .latest()
-                .get(url)
-                .is_some_and(|r| self.store.intact(r));
-            if stored && !self.opts.refresh {
+                .latest(url)
+                .is_some_and(|r| self.store.intact(&r));
+            // Stored by an earlier phase of this run (a crawl before the
+            // URL list): not asked for again, --refresh or not.
+            if stored && (!self.opts.refresh || self.store.appended(url)) {
                 summary.stored_before += 1;
                 continue;
             }
@@ -368,7 +393,7 @@ impl Fetcher {
             }
         }
         while tasks.join_next().await.is_some() {}
-        summary.requests = self.requests();
+        summary.requests = self.requests() - requests_before;
         summary.interrupted = self.is_stopping();
         match error {
             Some(e) => Err(e),
@@ -423,9 +448,13 @@ impl Fetcher {
         let body = self.run(&url, &mut rec).await?;
         rec.fetched_at = crate::model::timestamp(SystemTime::now());
         rec.elapsed_ms = started.elapsed().as_millis() as u64;
-        if rec.outcome != FetchOutcome::Failed {
-            rec.reason = rec.reason.filter(|_| rec.outcome == FetchOutcome::Robots);
-            rec.error = None;
+        match rec.outcome {
+            FetchOutcome::Failed | FetchOutcome::Blocked => {}
+            FetchOutcome::Robots => rec.error = None,
+            FetchOutcome::Ok => {
+                rec.reason = None;
+                rec.error = None;
+            }
         }
         self.store.append(&rec)?;
         Ok((rec, body))
@@ -451,12 +480,10 @@ impl Fetcher {
         };
         let previous = self
             .store
-            .latest()
-            .get(url)
+            .latest(url)
             // A 304 can only stand for a body that is still stored intact;
             // otherwise the page is asked for afresh.
-            .filter(|r| self.opts.refresh && self.store.intact(r))
-            .cloned();
+            .filter(|r| self.opts.refresh && self.store.intact(r));
         let mut visited: HashSet<String> = HashSet::from([current.to_string()]);
         loop {
             rec.final_url = Some(current.to_string());
@@ -573,6 +600,14 @@ impl Fetcher {
                 }
                 200..=299 => {
                     let body = answer.body.unwrap_or_default();
+                    if let Some((block, why)) =
+                        block::classify(answer.status, answer.content_type.as_deref(), &body)
+                    {
+                        rec.outcome = FetchOutcome::Blocked;
+                        rec.reason = Some(block.as_str().to_string());
+                        rec.error = Some(why);
+                        return Ok(None);
+                    }
                     let ext = store::body_extension(
                         answer.content_type.as_deref(),
                         current.as_str(),
@@ -597,6 +632,16 @@ impl Fetcher {
                     return Ok(Some(body));
                 }
                 s => {
+                    if let Some((block, why)) = answer
+                        .body
+                        .as_deref()
+                        .and_then(|b| block::classify(s, answer.content_type.as_deref(), b))
+                    {
+                        rec.outcome = FetchOutcome::Blocked;
+                        rec.reason = Some(block.as_str().to_string());
+                        rec.error = Some(why);
+                        return Ok(None);
+                    }
                     let words = reqwest::StatusCode::from_u16(s)
                         .ok()
                         .and_then(|c| c.canonical_reason())
@@ -723,6 +768,18 @@ impl Fetcher {
             body: None,
         };
         if !(200..300).contains(&answer.status) {
+            // The statuses challenges and block pages come with: their
+            // first bytes, to tell (see [`block`]).
+            if matches!(answer.status, 403 | 405 | 412 | 429 | 503 | 521) {
+                let mut body = Vec::new();
+                while let Ok(Some(chunk)) = resp.chunk().await {
+                    body.extend_from_slice(&chunk);
+                    if body.len() >= 64 * 1024 {
+                        break;
+                    }
+                }
+                answer.body = Some(body);
+            }
             return Ok(answer);
         }
         if let (Limit::Fail(max), Some(len)) = (limit, resp.content_length())

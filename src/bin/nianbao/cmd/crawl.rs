@@ -32,7 +32,7 @@ pub fn run(args: &CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     Ok(if summary.fetch.interrupted {
         INTERRUPTED
-    } else if summary.fetch.failed_total() > 0 {
+    } else if summary.fetch.failed_total() + summary.fetch.blocked_total() > 0 {
         1
     } else {
         0

@@ -31,7 +31,7 @@ pub fn run(args: &FetchArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     Ok(if summary.interrupted {
         INTERRUPTED
-    } else if summary.failed_total() > 0 {
+    } else if summary.failed_total() + summary.blocked_total() > 0 {
         1
     } else {
         0
@@ -114,7 +114,7 @@ pub fn bar(quiet: bool) -> ProgressBar {
 
 /// Prints a failed URL above the bar.
 pub fn report_failure(bar: &ProgressBar, rec: &Record, quiet: bool) {
-    if rec.outcome == FetchOutcome::Failed && !quiet {
+    if matches!(rec.outcome, FetchOutcome::Failed | FetchOutcome::Blocked) && !quiet {
         bar.suspend(|| {
             eprintln!(
                 "nianbao: {}: {}",
@@ -178,6 +178,19 @@ pub fn print_outcomes(s: &Summary) {
     println!("  failed      {:>6}", s.failed_total());
     for (reason, n) in &s.failed {
         println!("    {reason:<12}{n:>4}");
+    }
+    if s.blocked_total() > 0 {
+        println!(
+            "  blocked     {:>6}   (block pages, challenges or script shells; nothing stored, the next run asks again)",
+            s.blocked_total()
+        );
+        for (host, reasons) in &s.blocked {
+            let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            println!("    {host}: {}", list.join(", "));
+        }
+        println!(
+            "  these hosts answered with block or challenge pages: try again later with a slower --delay (5s or more) and a --user-agent that names you"
+        );
     }
     if s.interrupted {
         let left = s

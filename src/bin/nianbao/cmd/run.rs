@@ -222,7 +222,9 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
             if !quiet {
                 cmd::crawl::print_summary(&s, started.elapsed().as_secs_f64(), store_dir);
             }
-            code = code.max(u8::from(s.fetch.failed_total() > 0));
+            code = code.max(u8::from(
+                s.fetch.failed_total() + s.fetch.blocked_total() > 0,
+            ));
         }
         if !urls.is_empty() {
             let started = Instant::now();
@@ -230,7 +232,7 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
             if !quiet {
                 cmd::fetch::print_summary(&s, started.elapsed().as_secs_f64(), store_dir);
             }
-            code = code.max(u8::from(s.failed_total() > 0));
+            code = code.max(u8::from(s.failed_total() + s.blocked_total() > 0));
         }
         if fetcher.is_stopping() {
             // Interrupted: the store is left for the next run, and the last
