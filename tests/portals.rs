@@ -251,7 +251,11 @@ fn blocked_answers_are_declared_and_fetched_again() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("blocked") && stdout.contains("127.0.0.72") && stdout.contains("--delay"),
+        stdout.contains("blocked") && stdout.contains("--delay"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("127.0.0.72: challenge 2, script_shell 1, waf 1"),
         "{stdout}"
     );
     let m = lines(&tmp.path().join("s/manifest.jsonl"));
