@@ -216,7 +216,7 @@ pub fn status(t: &Tables, template: Template, folded: &str) -> TableStatuses {
         .collect();
     let one = |keys: &[&str], headers: &[&str], unplaced: usize| -> TableStatus {
         let read = keys.iter().filter(|k| t.cells.contains_key(**k)).count();
-        let headed = headers.iter().any(|h| folded.contains(h));
+        let headed = headers.iter().any(|h| super::has(folded, h));
         if read == 0 && !headed && !tables_template {
             return TableStatus::default();
         }
