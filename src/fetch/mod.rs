@@ -829,6 +829,9 @@ impl Fetcher {
                 .await
             {
                 Ok(a) => a,
+                // A host the run may not reach: the page's own request is
+                // refused the same way, with its own reason.
+                Err((Failure::Private(_), _)) => return Rules::AllowAll,
                 Err((f, _)) => {
                     return Rules::Unreachable(format!(
                         "robots.txt: {}",
