@@ -17,12 +17,7 @@ fn nianbao() -> Command {
 }
 
 fn report_page(n: usize) -> Vec<u8> {
-    format!(
-        "<html><head><meta charset=utf-8><title>第{n}号报告</title></head><body><div id=zoom>\
-         <p>某某县第{n}局2023年政府信息公开工作年度报告</p><p>一、总体情况</p>\
-         <p>全年主动公开政府信息{n}条,受理依申请公开{n}件,办结率100%。</p></div></body></html>"
-    )
-    .into_bytes()
+    common::numbered_report(n)
 }
 
 fn manifest(store: &Path) -> Vec<serde_json::Value> {

@@ -13,29 +13,15 @@ use std::time::{Duration, Instant};
 use common::{Reply, Server};
 
 fn nianbao(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run nianbao")
+    common::run_nianbao(args, dir)
 }
 
 fn report_page(n: usize) -> Vec<u8> {
-    format!(
-        "<html><head><meta charset=utf-8><title>第{n}号报告</title></head><body><div id=zoom>\
-         <p>某某县第{n}局2023年政府信息公开工作年度报告</p><p>一、总体情况</p>\
-         <p>全年主动公开政府信息{n}条,受理依申请公开{n}件,办结率100%。</p></div></body></html>"
-    )
-    .into_bytes()
+    common::numbered_report(n)
 }
 
 fn lines(path: &Path) -> Vec<serde_json::Value> {
-    fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::json_lines(path)
 }
 
 fn manifest_json(out: &Path) -> serde_json::Value {

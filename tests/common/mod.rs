@@ -337,3 +337,32 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.write_all(bytes).unwrap();
     e.finish().unwrap()
 }
+
+/// Runs the nianbao binary in `dir` and waits for it.
+pub fn run_nianbao(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run nianbao")
+}
+
+/// A small report page numbered `n` (its figures: `n` 条 and `n` 件).
+pub fn numbered_report(n: usize) -> Vec<u8> {
+    format!(
+        "<html><head><meta charset=utf-8><title>第{n}号报告</title></head><body><div id=zoom>\
+         <p>某某县第{n}局2023年政府信息公开工作年度报告</p><p>一、总体情况</p>\
+         <p>全年主动公开政府信息{n}条,受理依申请公开{n}件,办结率100%。</p></div></body></html>"
+    )
+    .into_bytes()
+}
+
+/// The JSON lines of a file (none when it is missing).
+pub fn json_lines(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
