@@ -84,6 +84,19 @@ pub fn stop_on_interrupt(runtime: &tokio::runtime::Runtime, fetcher: &Arc<Fetche
     });
 }
 
+/// Gives Ctrl-C back its default effect (ending the process) once the
+/// network part of a run is over: the async runtime's handler would
+/// otherwise keep swallowing it during extraction, whose outputs are
+/// written atomically and need no gentle stop.
+pub fn default_interrupt() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of one signal; no handler
+    // of ours runs afterwards.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+    }
+}
+
 /// The exit code of an interrupted run.
 pub const INTERRUPTED: u8 = 130;
 

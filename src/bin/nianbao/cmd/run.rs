@@ -242,6 +242,7 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
             }
             return Ok(cmd::fetch::INTERRUPTED);
         }
+        cmd::fetch::default_interrupt();
         inputs.push(store_dir.clone());
     } else if let Some(store_dir) = &c.store {
         ensure!(
