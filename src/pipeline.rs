@@ -694,7 +694,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     progress(writer.done, total);
     writer.result?;
     let (mut counts, mut manifest_inputs) = (writer.counts, writer.manifest);
-    let written = Written { ids: writer.ids };
+    let ids = writer.ids;
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
             path: s.path.clone(),
@@ -707,7 +707,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     }
     counts.inputs = counts.reports + counts.failed + counts.skipped;
     sink::finish_all(all_sinks.into_iter().map(|s| move || s.finish()))?;
-    prune(opts, &written.ids)?;
+    prune(opts, &ids)?;
     let manifest = Manifest {
         tool: "nianbao",
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -728,11 +728,6 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     bytes.push(b'\n');
     sink::write_file(&opts.out, "manifest.json", &bytes)?;
     Ok(manifest)
-}
-
-/// What a finished run wrote (for [`prune`]).
-struct Written {
-    ids: HashMap<String, String>,
 }
 
 /// Removes what an earlier run left in the output folder that this run did

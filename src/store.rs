@@ -264,16 +264,6 @@ impl Store {
             .contains(url)
     }
 
-    /// How many URLs the store has a record of.
-    pub fn len(&self) -> usize {
-        self.latest.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// Whether the store has no record yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Problems met reading the manifest (unreadable lines).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -322,7 +312,13 @@ impl Store {
     /// the recorded SHA-256 (`None` when missing, changed, or named outside
     /// `bodies/`).
     pub fn read_body(&self, rec: &Record) -> Option<Vec<u8>> {
-        read_body(&self.dir, rec)
+        let body = rec.body.as_deref().filter(|b| inside_store(b))?;
+        let bytes = fs::read(self.dir.join(body)).ok()?;
+        let sha = crate::model::sha256_hex(&bytes);
+        rec.sha256
+            .as_deref()
+            .is_some_and(|want| want.eq_ignore_ascii_case(&sha))
+            .then_some(bytes)
     }
 
     /// Whether an `ok` record's body is stored intact ([`Store::read_body`]).
@@ -392,17 +388,6 @@ fn lock(dir: &Path) -> Result<File> {
     };
     write(&mut file).map_err(|source| Error::Store { path, source })?;
     Ok(file)
-}
-
-/// [`Store::read_body`] for a store directory.
-pub fn read_body(dir: &Path, rec: &Record) -> Option<Vec<u8>> {
-    let body = rec.body.as_deref().filter(|b| inside_store(b))?;
-    let bytes = fs::read(dir.join(body)).ok()?;
-    let sha = crate::model::sha256_hex(&bytes);
-    rec.sha256
-        .as_deref()
-        .is_some_and(|want| want.eq_ignore_ascii_case(&sha))
-        .then_some(bytes)
 }
 
 /// Whether a manifest's body path stays inside the store: relative, under
@@ -492,12 +477,7 @@ pub fn body_extension(content_type: Option<&str>, url: &str, bytes: &[u8]) -> &'
             None => {}
         }
     }
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if text
-        .iter()
-        .find(|c| !c.is_ascii_whitespace())
-        .is_some_and(|&c| c == b'<')
-    {
+    if crate::decode::looks_like_html(bytes) {
         return "html";
     }
     by_name(content_type, url, bytes)
@@ -581,7 +561,7 @@ mod tests {
         f.write_all(br#"{"url":"http://a/3","outc"#).unwrap();
         drop(f);
         let s = Store::open(dir.path()).unwrap();
-        assert_eq!(s.len(), 2);
+        assert!(s.latest("http://a/2").is_some() && s.latest("http://a/3").is_none());
         assert_eq!(s.latest("http://a/1").unwrap().outcome, FetchOutcome::Ok);
         assert_eq!(s.warnings().len(), 1, "{:?}", s.warnings());
         assert!(s.warnings()[0].contains("unfinished last line"));

@@ -44,6 +44,14 @@ pub struct Decoded {
     pub warnings: Vec<String>,
 }
 
+/// Whether bytes start (after a BOM and whitespace) like markup.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'<')
+}
+
 /// Decodes raw input bytes.
 ///
 /// `header` is the stored HTTP `Content-Type` value, if any. `html` enables the

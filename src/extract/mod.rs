@@ -98,14 +98,14 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
                 reason: "a zip archive that is neither a DOCX nor an XLSX".into(),
             });
         }
-        Kind::Docx | Kind::Xlsx if looks_like_html(doc.bytes) => Kind::Html,
+        Kind::Docx | Kind::Xlsx if decode::looks_like_html(doc.bytes) => Kind::Html,
         Kind::Docx | Kind::Xlsx => {
             return Err(Error::Unsupported {
                 reason: "not a zip archive (a DOCX or XLSX is one)".into(),
             });
         }
         Kind::Pdf => {
-            if looks_like_html(doc.bytes) {
+            if decode::looks_like_html(doc.bytes) {
                 Kind::Html
             } else {
                 Kind::Text
@@ -113,7 +113,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         }
         // A Word "document" that is a web page (Word's HTML export, saved
         // or served as .doc) is read as the page it is.
-        Kind::Unsupported(_) if looks_like_html(doc.bytes) => Kind::Html,
+        Kind::Unsupported(_) if decode::looks_like_html(doc.bytes) => Kind::Html,
         Kind::Unsupported(what) => {
             return Err(Error::Unsupported {
                 reason: what.to_string(),
@@ -312,14 +312,6 @@ pub fn merge_attachment(report: &mut Report, other: &Report, source: &str) {
     if report.period.is_none() {
         report.period = other.period.clone();
     }
-}
-
-/// Whether bytes start (after a BOM and whitespace) like markup.
-fn looks_like_html(bytes: &[u8]) -> bool {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    b.iter()
-        .find(|c| !c.is_ascii_whitespace())
-        .is_some_and(|&c| c == b'<')
 }
 
 /// The template: per table where the tables were seen, otherwise from the

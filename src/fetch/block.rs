@@ -85,11 +85,7 @@ const SHELL_MARKERS: &[&str] = &[
 /// words that say so.
 pub fn classify(status: u16, content_type: Option<&str>, body: &[u8]) -> Option<(Block, String)> {
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
-    let html_like = ct.contains("html")
-        || body
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|&b| b == b'<');
+    let html_like = ct.contains("html") || crate::decode::looks_like_html(body);
     if body.len() > MAX_BLOCK_PAGE || !html_like {
         return None;
     }
