@@ -92,13 +92,14 @@ pub fn classify(status: u16, content_type: Option<&str>, body: &[u8]) -> Option<
     let text = crate::decode::decode(body, content_type, true).ok()?.text;
     let lower = text.to_lowercase();
     let dom = crate::html::Dom::parse(&text);
-    let title = dom.title.as_deref().unwrap_or("");
-    // What a reader sees, title aside (scripts and styles are not text).
-    let visible: String = dom.text.chars().filter(|c| !c.is_whitespace()).collect();
-    let visible_len = visible
-        .chars()
-        .count()
-        .saturating_sub(title.chars().filter(|c| !c.is_whitespace()).count());
+    // What a reader sees: the text nodes (not the title, scripts or styles).
+    let visible: String = dom
+        .descendants(0)
+        .filter_map(|n| dom.text_of(n))
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let visible_len = visible.chars().count();
     let folded = crate::decode::normalize::fold(&visible.to_lowercase());
     let scripts = script_bytes(&lower);
     if visible_len < 1000

@@ -1,14 +1,15 @@
 //! HTML pages as browsers read them, in a flat node arena.
 //!
-//! [`Dom::parse`] runs the HTML5 parsing algorithm (html5ever, through
-//! `scraper`'s tree sink): entities without semicolons, the 128–159
+//! [`Dom::parse`] runs the HTML5 parsing algorithm (html5ever's tree
+//! builder, with a tree sink of our own): entities without semicolons, the 128–159
 //! character-reference remap, foster parenting of rows and text misplaced in
 //! tables, implied and stray end tags, empty comments (`<!-->`), Word's
 //! conditional comments. The tree it builds is then copied into a [`Dom`]:
 //! a `Vec` of nodes linked by index, in document order, with the few
 //! attributes extraction reads (`id`, `class`, spans, `href`, `title`,
 //! `<meta>` names and contents), hidden-ness (`display:none`, `hidden`) and
-//! the text of all text nodes back to back. Every walk over it is iterative.
+//! the text of its text nodes in one buffer. Every walk over it is
+//! iterative.
 //!
 //! Hostile pages stay linear (see [`parse`]): the copy caps nesting at
 //! [`MAX_DEPTH`] (deeper elements become children of the element at the cap,
@@ -36,7 +37,9 @@ pub const NONE: NodeId = u32::MAX;
 pub struct Dom {
     /// All nodes; index 0 is the document.
     pub nodes: Vec<Node>,
-    /// Text of all text nodes, entities decoded, back to back.
+    /// Text of the text nodes, entities decoded, in one buffer (in the order
+    /// the parser met it, which is not always document order; it may hold
+    /// text no node refers to, such as a title's).
     pub text: String,
     /// The `<title>` text, if any.
     pub title: Option<String>,
@@ -425,5 +428,33 @@ mod tests {
         assert_eq!(hidden, [true, true, false]);
         let dom = Dom::parse("<p>a<");
         assert_eq!(all_text(&dom), "a<");
+    }
+
+    /// The tree builder's moves: text foster-parented out of a table joins
+    /// the text before it (stored apart), misnested formatting is split
+    /// across blocks, a template's contents are not shown, a second
+    /// `<body>` tag adds its missing attributes.
+    #[test]
+    fn tree_builder_moves_are_followed() {
+        let dom = Dom::parse("<div><table>前<tr><td>格</td></tr>后</table></div>");
+        assert_eq!(all_text(&dom), "前后格");
+        let div = dom.find_tag("div").unwrap();
+        let first = dom.nodes[div as usize].first_child;
+        assert_eq!(dom.text_of(first), Some("前后"));
+        assert_eq!(dom.name(dom.nodes[first as usize].next_sibling), "table");
+
+        let dom = Dom::parse("<b>一<p>二</b>三</p>");
+        assert_eq!(all_text(&dom), "一二三");
+        let p = dom.find_tag("p").unwrap();
+        let kids: Vec<&str> = dom.children(p).map(|c| dom.name(c)).collect();
+        assert_eq!(kids, ["b", ""]);
+
+        let dom = Dom::parse("<p>甲</p><template><p>乙</p></template><p>丙</p>");
+        assert_eq!(all_text(&dom), "甲丙");
+
+        let dom = Dom::parse("<body id=a><p>正文</p><body class=main id=b>");
+        let body = dom.find_tag("body").unwrap();
+        assert!(dom.has_class(body, "main"));
+        assert!(dom.has_id(body, "a"));
     }
 }

@@ -1,26 +1,30 @@
-//! Parsing: html5ever's HTML5 tree builder (through `scraper`'s tree sink),
-//! then a copy into the [`Dom`] arena.
+//! Parsing: html5ever's HTML5 tree builder, building a compact tree of its
+//! own ([`Sink`]), then a copy of that tree into the [`Dom`] arena in
+//! document order.
 //!
 //! The tree builder is linear on real pages, but some of its steps scan the
 //! stack of open elements or the list of active formatting elements, so a
 //! page nested a hundred thousand levels deep, or with a hundred thousand
 //! unclosed `<b id=…>`, would take quadratic time. [`document`] therefore
 //! feeds the page in chunks of [`CHUNK`] bytes, and between chunks looks at
-//! two things: the steps those scans took ([`Metered`] counts them), which
+//! two things: the steps those scans took ([`Sink`] counts them), which
 //! must stay under [`WORK_PER_BYTE`] per byte, and the length of the two
 //! lists, which must stay under [`MAX_OPEN`]. A page that passes either is
 //! given up as a tree and read as flat text by html5ever's tokenizer alone
 //! ([`flat`]), with a warning. Real pages use a small fraction of both.
 //!
-//! The copy keeps what extraction reads and nothing else: element names,
-//! [`KEPT_ATTRS`], hidden-ness, text. The contents of `script`, `style`,
-//! `noscript`, `template`, `iframe` and the like never enter the arena (they
-//! are never shown); a `<title>`'s text goes to [`Dom::title`].
+//! Memory: the tree keeps what extraction reads and nothing else: element
+//! names, [`KEPT_ATTRS`], hidden-ness, text. The text of `script`, `style`,
+//! `noscript`, `template`, `iframe` and the like is dropped as it arrives
+//! (it is never shown; a `<title>`'s text is kept for [`Dom::title`]). The
+//! arena takes over the tree's text and attribute buffers instead of
+//! copying them, so a page costs its decoded text, about 30 bytes a node in
+//! the tree and 48 in the arena: on a page of short paragraphs, about 3.5
+//! times its size at the peak.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 
-use ego_tree::iter::Edge;
 use html5ever::interface::Tracer;
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tokenizer::states::RawKind;
@@ -29,7 +33,6 @@ use html5ever::tokenizer::{
 };
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
-use scraper::{Html, HtmlTreeSink, Node as ScraperNode};
 
 use super::{
     Attr, Dom, Element, KEPT_ATTRS, MAX_DEPTH, META_ATTRS, NONE, Node, NodeId, NodeKind, flag,
@@ -76,8 +79,8 @@ pub struct Watch<'a> {
 /// parsed.
 pub fn watched(html: &str, watch: Option<&Watch>) -> Dom {
     let budget = WORK_BASE + WORK_PER_BYTE * html.len() as u64;
-    let sink = Metered {
-        inner: HtmlTreeSink::new(Html::new_document()),
+    let sink = Sink {
+        tree: RefCell::new(Tree::new(html)),
         work: Cell::new(0),
         watch: watch.map(|w| w.element),
         watched: RefCell::new(Vec::new()),
@@ -106,14 +109,16 @@ pub fn watched(html: &str, watch: Option<&Watch>) -> Dom {
         builder.trace_handles(&open);
         let work = builder.sink.work.get();
         if work > budget || open.handles.get() > MAX_OPEN {
-            let mut dom = flat(html);
-            dom.warnings.push(format!(
+            let warning = format!(
                 "page markup nested too deeply to be read as a tree ({} open elements, \
                  {work} element-stack steps by byte {at} of {}): read as flat text, tables \
                  not read as grids",
                 open.handles.get(),
                 html.len()
-            ));
+            );
+            drop(parser);
+            let mut dom = flat(html);
+            dom.warnings.push(warning);
             return dom;
         }
         if watch.is_some_and(|w| at > w.from)
@@ -123,7 +128,7 @@ pub fn watched(html: &str, watch: Option<&Watch>) -> Dom {
             break;
         }
     }
-    convert(&parser.finish(), html.len())
+    convert(parser.finish())
 }
 
 /// Counts the handles the tree builder holds (its open elements and active
@@ -131,13 +136,13 @@ pub fn watched(html: &str, watch: Option<&Watch>) -> Dom {
 /// them.
 struct Count<'a> {
     handles: Cell<usize>,
-    watched: &'a RefCell<Vec<ego_tree::NodeId>>,
+    watched: &'a RefCell<Vec<TreeId>>,
     watched_open: Cell<bool>,
 }
 
 impl Tracer for Count<'_> {
-    type Handle = ego_tree::NodeId;
-    fn trace_handle(&self, handle: &ego_tree::NodeId) {
+    type Handle = TreeId;
+    fn trace_handle(&self, handle: &TreeId) {
         self.handles.set(self.handles.get() + 1);
         if !self.watched_open.get() && self.watched.borrow().contains(handle) {
             self.watched_open.set(true);
@@ -145,48 +150,265 @@ impl Tracer for Count<'_> {
     }
 }
 
-/// `scraper`'s tree sink, counting the steps that scan the tree builder's
-/// stacks (`elem_name` and `same_node` are what those scans call per entry).
-struct Metered<'a> {
-    inner: HtmlTreeSink,
+/// Index of a node in a [`Tree`].
+type TreeId = u32;
+
+/// The tree the HTML5 tree builder builds: nodes linked by index (any
+/// order: the tree builder moves nodes about), with the text and kept
+/// attributes in the buffers the [`Dom`] takes over.
+struct Tree {
+    nodes: Vec<TreeNode>,
+    elements: Vec<TreeElement>,
+    /// Text pieces; a text node is a chain of them (text appended to a
+    /// node after other text was stored starts a new piece).
+    pieces: Vec<Piece>,
+    text: String,
+    attrs: Vec<Attr>,
+    attr_values: String,
+    /// The name [`Sink::elem_name`] gives a node that is not an element
+    /// (the tree builder never asks for one).
+    no_name: QualName,
+}
+
+#[derive(Clone, Copy)]
+struct TreeNode {
+    parent: TreeId,
+    first_child: TreeId,
+    last_child: TreeId,
+    prev_sibling: TreeId,
+    next_sibling: TreeId,
+    what: What,
+}
+
+#[derive(Clone, Copy)]
+enum What {
+    Document,
+    /// Index in [`Tree::elements`].
+    Element(u32),
+    /// First and last [`Piece`].
+    Text(u32, u32),
+    /// A comment, processing instruction or template contents.
+    Other,
+}
+
+struct TreeElement {
+    name: QualName,
+    attr_start: u32,
+    attr_count: u8,
+    hidden: bool,
+    /// Text appended to it is dropped ([`contents_dropped`], but a title's).
+    drops_text: bool,
+    /// A template's contents (a fragment outside the tree), or [`NONE`].
+    template: TreeId,
+}
+
+#[derive(Clone, Copy)]
+struct Piece {
+    start: u32,
+    end: u32,
+    next: u32,
+}
+
+impl Tree {
+    fn new(html: &str) -> Tree {
+        // Sized once: every node but the document comes from a tag, or from
+        // the text or comment after one (implied elements are few), and the
+        // text is at most the page. Reserved memory that is never written
+        // costs nothing, where a vector grown by doubling holds up to twice
+        // what it needs and copies it each time.
+        let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
+        let mut nodes = Vec::with_capacity(2 * tags + 16);
+        nodes.push(TreeNode::new(What::Document));
+        Tree {
+            nodes,
+            elements: Vec::with_capacity(tags / 2 + 16),
+            pieces: Vec::with_capacity(tags / 2 + 16),
+            text: String::with_capacity(html.len()),
+            attrs: Vec::new(),
+            attr_values: String::new(),
+            no_name: QualName::new(None, ns!(), local_name!("")),
+        }
+    }
+
+    fn node(&self, id: TreeId) -> &TreeNode {
+        &self.nodes[id as usize]
+    }
+
+    fn node_mut(&mut self, id: TreeId) -> &mut TreeNode {
+        &mut self.nodes[id as usize]
+    }
+
+    fn element(&self, id: TreeId) -> Option<&TreeElement> {
+        match self.node(id).what {
+            What::Element(e) => Some(&self.elements[e as usize]),
+            _ => None,
+        }
+    }
+
+    fn push(&mut self, what: What) -> TreeId {
+        self.nodes.push(TreeNode::new(what));
+        (self.nodes.len() - 1) as TreeId
+    }
+
+    fn new_text(&mut self, s: &str) -> TreeId {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        self.pieces.push(Piece {
+            start,
+            end: self.text.len() as u32,
+            next: NONE,
+        });
+        let piece = (self.pieces.len() - 1) as u32;
+        self.push(What::Text(piece, piece))
+    }
+
+    /// Appends to a text node; false when `id` is not one.
+    fn add_text(&mut self, id: TreeId, s: &str) -> bool {
+        let What::Text(first, last) = self.node(id).what else {
+            return false;
+        };
+        let end = self.text.len() as u32;
+        self.text.push_str(s);
+        if self.pieces[last as usize].end == end {
+            self.pieces[last as usize].end = self.text.len() as u32;
+        } else {
+            self.pieces.push(Piece {
+                start: end,
+                end: self.text.len() as u32,
+                next: NONE,
+            });
+            let piece = (self.pieces.len() - 1) as u32;
+            self.pieces[last as usize].next = piece;
+            self.node_mut(id).what = What::Text(first, piece);
+        }
+        true
+    }
+
+    /// Whether text appended to `parent` is dropped.
+    fn drops_text(&self, parent: TreeId) -> bool {
+        self.element(parent).is_some_and(|e| e.drops_text)
+    }
+
+    /// Takes a node out of its parent's children.
+    fn detach(&mut self, id: TreeId) {
+        let TreeNode {
+            parent,
+            prev_sibling: prev,
+            next_sibling: next,
+            ..
+        } = *self.node(id);
+        if parent == NONE {
+            return;
+        }
+        if prev == NONE {
+            self.node_mut(parent).first_child = next;
+        } else {
+            self.node_mut(prev).next_sibling = next;
+        }
+        if next == NONE {
+            self.node_mut(parent).last_child = prev;
+        } else {
+            self.node_mut(next).prev_sibling = prev;
+        }
+        let n = self.node_mut(id);
+        n.parent = NONE;
+        n.prev_sibling = NONE;
+        n.next_sibling = NONE;
+    }
+
+    /// Makes `id` the last child of `parent`.
+    fn append_child(&mut self, parent: TreeId, id: TreeId) {
+        self.detach(id);
+        let last = self.node(parent).last_child;
+        {
+            let n = self.node_mut(id);
+            n.parent = parent;
+            n.prev_sibling = last;
+        }
+        if last == NONE {
+            self.node_mut(parent).first_child = id;
+        } else {
+            self.node_mut(last).next_sibling = id;
+        }
+        self.node_mut(parent).last_child = id;
+    }
+
+    /// Puts `id` just before `sibling` (which has a parent).
+    fn insert_before(&mut self, sibling: TreeId, id: TreeId) {
+        self.detach(id);
+        let TreeNode {
+            parent,
+            prev_sibling: prev,
+            ..
+        } = *self.node(sibling);
+        {
+            let n = self.node_mut(id);
+            n.parent = parent;
+            n.prev_sibling = prev;
+            n.next_sibling = sibling;
+        }
+        self.node_mut(sibling).prev_sibling = id;
+        if prev == NONE {
+            self.node_mut(parent).first_child = id;
+        } else {
+            self.node_mut(prev).next_sibling = id;
+        }
+    }
+}
+
+impl TreeNode {
+    fn new(what: What) -> TreeNode {
+        TreeNode {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            prev_sibling: NONE,
+            next_sibling: NONE,
+            what,
+        }
+    }
+}
+
+/// The tree builder's sink: builds the [`Tree`], counts the steps that scan
+/// the tree builder's stacks (`elem_name` and `same_node` are what those
+/// scans call per entry) and notes the watched elements.
+struct Sink<'a> {
+    tree: RefCell<Tree>,
     work: Cell<u64>,
     /// Which elements to watch ([`Watch::element`]).
     watch: Option<Watched<'a>>,
     /// The watched elements created so far.
-    watched: RefCell<Vec<ego_tree::NodeId>>,
+    watched: RefCell<Vec<TreeId>>,
 }
 
-impl Metered<'_> {
+impl Sink<'_> {
     fn step(&self) {
         self.work.set(self.work.get() + 1);
     }
 }
 
-impl TreeSink for Metered<'_> {
-    type Handle = <HtmlTreeSink as TreeSink>::Handle;
-    type Output = Html;
+impl TreeSink for Sink<'_> {
+    type Handle = TreeId;
+    type Output = Tree;
     type ElemName<'e>
-        = <HtmlTreeSink as TreeSink>::ElemName<'e>
+        = Ref<'e, QualName>
     where
         Self: 'e;
 
-    fn finish(self) -> Html {
-        self.inner.finish()
+    fn finish(self) -> Tree {
+        self.tree.into_inner()
     }
     fn parse_error(&self, _msg: Cow<'static, str>) {}
-    fn get_document(&self) -> Self::Handle {
-        self.inner.get_document()
+    fn get_document(&self) -> TreeId {
+        0
     }
-    fn elem_name<'a>(&'a self, target: &'a Self::Handle) -> Self::ElemName<'a> {
+    fn elem_name<'a>(&'a self, target: &'a TreeId) -> Ref<'a, QualName> {
         self.step();
-        self.inner.elem_name(target)
+        Ref::map(self.tree.borrow(), |t| {
+            t.element(*target).map_or(&t.no_name, |e| &e.name)
+        })
     }
-    fn create_element(
-        &self,
-        name: QualName,
-        attrs: Vec<Attribute>,
-        flags: ElementFlags,
-    ) -> Self::Handle {
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> TreeId {
         let watched = self.watch.is_some_and(|watch| {
             let value = |n: LocalName| {
                 attrs
@@ -197,53 +419,184 @@ impl TreeSink for Metered<'_> {
             let (id, class) = (value(local_name!("id")), value(local_name!("class")));
             (!id.is_empty() || !class.is_empty()) && watch(id, class)
         });
-        let handle = self.inner.create_element(name, attrs, flags);
+        let mut t = self.tree.borrow_mut();
+        let t = &mut *t;
+        let meta = name.local == local_name!("meta");
+        let (attr_start, attr_count, hidden) = keep_attrs(
+            &mut t.attrs,
+            &mut t.attr_values,
+            meta,
+            attrs.iter().map(|a| (&*a.name.local, &*a.value)),
+        );
+        let template = if flags.template {
+            t.push(What::Other)
+        } else {
+            NONE
+        };
+        t.elements.push(TreeElement {
+            drops_text: contents_dropped(&name.local) && name.local != local_name!("title"),
+            name,
+            attr_start,
+            attr_count,
+            hidden,
+            template,
+        });
+        let id = t.push(What::Element((t.elements.len() - 1) as u32));
         if watched {
-            self.watched.borrow_mut().push(handle);
+            self.watched.borrow_mut().push(id);
         }
-        handle
+        id
     }
-    fn create_comment(&self, text: StrTendril) -> Self::Handle {
-        self.inner.create_comment(text)
+    fn create_comment(&self, _text: StrTendril) -> TreeId {
+        self.tree.borrow_mut().push(What::Other)
     }
-    fn create_pi(&self, target: StrTendril, data: StrTendril) -> Self::Handle {
-        self.inner.create_pi(target, data)
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> TreeId {
+        self.tree.borrow_mut().push(What::Other)
     }
-    fn append(&self, parent: &Self::Handle, child: NodeOrText<Self::Handle>) {
-        self.inner.append(parent, child)
+    fn append(&self, parent: &TreeId, child: NodeOrText<TreeId>) {
+        let mut t = self.tree.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(id) => t.append_child(*parent, id),
+            NodeOrText::AppendText(text) => {
+                if t.drops_text(*parent) {
+                    return;
+                }
+                let last = t.node(*parent).last_child;
+                if last == NONE || !t.add_text(last, &text) {
+                    let id = t.new_text(&text);
+                    t.append_child(*parent, id);
+                }
+            }
+        }
     }
     fn append_based_on_parent_node(
         &self,
-        element: &Self::Handle,
-        prev_element: &Self::Handle,
-        child: NodeOrText<Self::Handle>,
+        element: &TreeId,
+        prev_element: &TreeId,
+        child: NodeOrText<TreeId>,
     ) {
-        self.inner
-            .append_based_on_parent_node(element, prev_element, child)
+        if self.tree.borrow().node(*element).parent != NONE {
+            self.append_before_sibling(element, child)
+        } else {
+            self.append(prev_element, child)
+        }
     }
     fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
-    fn get_template_contents(&self, target: &Self::Handle) -> Self::Handle {
-        self.inner.get_template_contents(target)
+    fn get_template_contents(&self, target: &TreeId) -> TreeId {
+        let mut t = self.tree.borrow_mut();
+        match t.element(*target).map(|e| e.template) {
+            Some(contents) if contents != NONE => contents,
+            // Never asked of a non-template; a fresh fragment if it is.
+            _ => t.push(What::Other),
+        }
     }
-    fn same_node(&self, x: &Self::Handle, y: &Self::Handle) -> bool {
+    fn same_node(&self, x: &TreeId, y: &TreeId) -> bool {
         self.step();
         x == y
     }
-    fn set_quirks_mode(&self, mode: QuirksMode) {
-        self.inner.set_quirks_mode(mode)
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+    fn append_before_sibling(&self, sibling: &TreeId, new_node: NodeOrText<TreeId>) {
+        let mut t = self.tree.borrow_mut();
+        let parent = t.node(*sibling).parent;
+        if parent == NONE {
+            return;
+        }
+        match new_node {
+            NodeOrText::AppendNode(id) => t.insert_before(*sibling, id),
+            NodeOrText::AppendText(text) => {
+                if t.drops_text(parent) {
+                    return;
+                }
+                let prev = t.node(*sibling).prev_sibling;
+                if prev == NONE || !t.add_text(prev, &text) {
+                    let id = t.new_text(&text);
+                    t.insert_before(*sibling, id);
+                }
+            }
+        }
     }
-    fn append_before_sibling(&self, sibling: &Self::Handle, new_node: NodeOrText<Self::Handle>) {
-        self.inner.append_before_sibling(sibling, new_node)
+    /// Attributes of a second `<html>` or `<body>` tag. Only the kept ones
+    /// are added (when missing); they never hide the element, since whether
+    /// it already had a `style` is not kept.
+    fn add_attrs_if_missing(&self, target: &TreeId, attrs: Vec<Attribute>) {
+        let mut t = self.tree.borrow_mut();
+        let t = &mut *t;
+        let What::Element(e) = t.node(*target).what else {
+            return;
+        };
+        let el = &t.elements[e as usize];
+        let (start, count) = (el.attr_start as usize, el.attr_count as usize);
+        let missing: Vec<&Attribute> = attrs
+            .iter()
+            .filter(|a| {
+                KEPT_ATTRS.contains(&&*a.name.local)
+                    && !t.attrs[start..start + count]
+                        .iter()
+                        .any(|k| k.name == &*a.name.local)
+            })
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        // The element's attributes move to the end, with the new ones.
+        let own: Vec<Attr> = t.attrs[start..start + count].to_vec();
+        let new_start = t.attrs.len() as u32;
+        t.attrs.extend(own);
+        keep_attrs(
+            &mut t.attrs,
+            &mut t.attr_values,
+            false,
+            missing.iter().map(|a| (&*a.name.local, &*a.value)),
+        );
+        let el = &mut t.elements[e as usize];
+        el.attr_start = new_start;
+        el.attr_count = (t.attrs.len() - new_start as usize).min(u8::MAX as usize) as u8;
     }
-    fn add_attrs_if_missing(&self, target: &Self::Handle, attrs: Vec<Attribute>) {
-        self.inner.add_attrs_if_missing(target, attrs)
+    fn remove_from_parent(&self, target: &TreeId) {
+        self.tree.borrow_mut().detach(*target)
     }
-    fn remove_from_parent(&self, target: &Self::Handle) {
-        self.inner.remove_from_parent(target)
+    fn reparent_children(&self, node: &TreeId, new_parent: &TreeId) {
+        let mut t = self.tree.borrow_mut();
+        let mut child = t.node(*node).first_child;
+        while child != NONE {
+            let next = t.node(child).next_sibling;
+            t.append_child(*new_parent, child);
+            child = next;
+        }
     }
-    fn reparent_children(&self, node: &Self::Handle, new_parent: &Self::Handle) {
-        self.inner.reparent_children(node, new_parent)
+}
+
+/// Keeps an element's [`KEPT_ATTRS`] (and [`META_ATTRS`] on a `<meta>`) at
+/// the end of `attrs` and `values`; returns where they start, how many
+/// there are, and whether any attribute hides the element.
+fn keep_attrs<'a>(
+    attrs: &mut Vec<Attr>,
+    values: &mut String,
+    meta: bool,
+    all: impl Iterator<Item = (&'a str, &'a str)>,
+) -> (u32, u8, bool) {
+    let attr_start = attrs.len() as u32;
+    let mut hidden = false;
+    for (key, value) in all {
+        hidden |= hides(key, value);
+        let kept = KEPT_ATTRS
+            .iter()
+            .chain(if meta { &META_ATTRS[..] } else { &[] })
+            .find(|k| **k == key);
+        let Some(&kept) = kept else { continue };
+        if attrs.len() - attr_start as usize >= u8::MAX as usize {
+            continue;
+        }
+        let start = values.len() as u32;
+        values.push_str(value);
+        attrs.push(Attr {
+            name: kept,
+            start,
+            end: values.len() as u32,
+        });
     }
+    let count = (attrs.len() - attr_start as usize) as u8;
+    (attr_start, count, hidden)
 }
 
 /// Elements whose contents are never shown: kept as empty elements.
@@ -271,8 +624,16 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(size_hint: usize) -> Builder {
-        let mut dom = Dom::default();
+    /// An arena for up to `nodes` nodes, over the given text and attribute
+    /// buffers (the text nodes' ranges point into them).
+    fn new(nodes: usize, text: String, attrs: Vec<Attr>, attr_values: String) -> Builder {
+        let mut dom = Dom {
+            nodes: Vec::with_capacity(nodes.max(1)),
+            text,
+            attrs,
+            attr_values,
+            ..Dom::default()
+        };
         dom.nodes.push(Node {
             parent: NONE,
             first_child: NONE,
@@ -280,7 +641,6 @@ impl Builder {
             next_sibling: NONE,
             kind: NodeKind::Document,
         });
-        dom.text.reserve(size_hint);
         Builder {
             dom,
             parents: vec![0],
@@ -312,10 +672,18 @@ impl Builder {
         id
     }
 
-    /// Appends text to the current element. Layout whitespace (a line break
-    /// and nothing visible) between blocks and table parts never reaches the
-    /// text.
+    /// Appends text to the current element.
     fn text(&mut self, s: &str) {
+        let start = self.dom.text.len();
+        self.dom.text.push_str(s);
+        self.text_at(start, self.dom.text.len());
+    }
+
+    /// Appends the text at `start..end` of the arena's text to the current
+    /// element. Layout whitespace (a line break and nothing visible) between
+    /// blocks and table parts never reaches the text.
+    fn text_at(&mut self, start: usize, end: usize) {
+        let s = &self.dom.text[start..end];
         if s.is_empty() {
             return;
         }
@@ -332,9 +700,6 @@ impl Builder {
                 return;
             }
         }
-        let start = self.dom.text.len();
-        self.dom.text.push_str(s);
-        let end = self.dom.text.len();
         // Merge with a preceding text sibling (text split by a comment).
         let last = self.dom.nodes[parent as usize].last_child;
         if last != NONE
@@ -350,53 +715,42 @@ impl Builder {
         });
     }
 
-    /// Appends an element with its kept attributes; returns its id.
-    fn element<'a>(
+    /// Appends an element whose kept attributes are the `count` at `start`
+    /// of the arena's; returns its id. A `<meta>`'s name and content go to
+    /// [`Dom::metas`].
+    fn element_at(
         &mut self,
         (name, flags): (Cow<'static, str>, u8),
-        attrs: impl Iterator<Item = (&'a str, &'a str)>,
+        (attr_start, attr_count): (u32, u8),
+        hidden: bool,
     ) -> NodeId {
         let meta = name == "meta";
-        let attr_start = self.dom.attrs.len() as u32;
-        let mut hidden = false;
-        let (mut meta_name, mut meta_content) = (None, None);
-        for (key, value) in attrs {
-            hidden |= hides(key, value);
-            let kept = KEPT_ATTRS
-                .iter()
-                .chain(if meta { &META_ATTRS[..] } else { &[] })
-                .find(|k| **k == key);
-            let Some(&kept) = kept else { continue };
-            if self.dom.attrs.len() - attr_start as usize >= u8::MAX as usize {
-                continue;
-            }
-            let start = self.dom.attr_values.len() as u32;
-            self.dom.attr_values.push_str(value);
-            let end = self.dom.attr_values.len() as u32;
-            self.dom.attrs.push(Attr {
-                name: kept,
-                start,
-                end,
-            });
-            match kept {
-                "name" => meta_name = Some(value),
-                "content" => meta_content = Some(value),
-                _ => {}
-            }
-        }
-        if let (Some(n), Some(c)) = (meta_name, meta_content) {
-            self.dom
-                .metas
-                .push((n.trim().to_ascii_lowercase(), c.trim().to_string()));
-        }
-        let attr_count = (self.dom.attrs.len() - attr_start as usize) as u8;
-        self.append(NodeKind::Element(Element {
+        let id = self.append(NodeKind::Element(Element {
             name,
             attr_start,
             attr_count,
             hidden,
             flags,
-        }))
+        }));
+        if meta
+            && let (Some(n), Some(c)) = (self.dom.attr(id, "name"), self.dom.attr(id, "content"))
+        {
+            let pair = (n.trim().to_ascii_lowercase(), c.trim().to_string());
+            self.dom.metas.push(pair);
+        }
+        id
+    }
+
+    /// Appends an element with its kept attributes; returns its id.
+    fn element<'a>(
+        &mut self,
+        name: (Cow<'static, str>, u8),
+        attrs: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> NodeId {
+        let meta = name.0 == "meta";
+        let (start, count, hidden) =
+            keep_attrs(&mut self.dom.attrs, &mut self.dom.attr_values, meta, attrs);
+        self.element_at(name, (start, count), hidden)
     }
 
     /// Opens an element for its children, unless nesting is at the cap
@@ -411,60 +765,103 @@ impl Builder {
     }
 }
 
-/// Copies a parsed document into the arena.
-fn convert(html: &Html, page_len: usize) -> Dom {
-    let mut b = Builder::new(page_len / 3);
-    // For each open scraper node: whether it opened an arena element.
+/// The text of the text node whose first piece is `first`.
+fn joined<'t>(pieces: &[Piece], text: &'t str, first: u32) -> Cow<'t, str> {
+    let p = pieces[first as usize];
+    if p.next == NONE {
+        return Cow::Borrowed(&text[p.start as usize..p.end as usize]);
+    }
+    let mut s = String::new();
+    let mut at = first;
+    while at != NONE {
+        let p = pieces[at as usize];
+        s.push_str(&text[p.start as usize..p.end as usize]);
+        at = p.next;
+    }
+    Cow::Owned(s)
+}
+
+/// Copies the tree into the arena in document order, leaving out what is
+/// never shown, and taking over its text and attribute buffers.
+fn convert(mut tree: Tree) -> Dom {
+    let mut b = Builder::new(
+        tree.nodes.len(),
+        std::mem::take(&mut tree.text),
+        std::mem::take(&mut tree.attrs),
+        std::mem::take(&mut tree.attr_values),
+    );
+    // The pieces' offsets are the arena's text now.
+    tree.text = String::new();
+    // For each open tree element: whether it opened an arena element.
     let mut opened: Vec<bool> = Vec::new();
-    // A node whose subtree is being left out, and how deep inside it we are.
-    let mut skipping = 0usize;
-    for edge in html.tree.root().traverse() {
-        match edge {
-            Edge::Open(node) => {
-                if skipping > 0 {
-                    skipping += 1;
-                    continue;
+    let mut cur = tree.node(0).first_child;
+    while cur != NONE {
+        let node = *tree.node(cur);
+        let mut into = None;
+        match node.what {
+            What::Text(first, _) => {
+                let p = tree.pieces[first as usize];
+                if p.next == NONE {
+                    b.text_at(p.start as usize, p.end as usize);
+                } else {
+                    // Copied to the end of the text, in one piece.
+                    let whole = String::from(joined(&tree.pieces, &b.dom.text, first));
+                    b.text(&whole);
                 }
-                let mut pushed = false;
-                match node.value() {
-                    ScraperNode::Text(t) => b.text(t),
-                    ScraperNode::Element(e) => {
-                        let id = b.element(known_atom(&e.name.local), e.attrs());
-                        let name = &*e.name.local;
-                        if contents_dropped(name) {
-                            if name == "title" && e.name.ns == ns!(html) && b.dom.title.is_none() {
-                                let t: String = node
-                                    .children()
-                                    .filter_map(|c| c.value().as_text().map(|t| &**t))
-                                    .collect();
-                                b.dom.title = Some(t.trim().to_string());
-                            }
-                            skipping = 1;
-                            opened.push(false);
-                            continue;
-                        }
-                        pushed = b.open(id);
-                    }
-                    ScraperNode::Fragment => {
-                        skipping = 1;
-                        opened.push(false);
-                        continue;
-                    }
-                    // The document itself (already the arena's root),
-                    // comments, doctypes, processing instructions.
-                    _ => {}
-                }
-                opened.push(pushed);
             }
-            Edge::Close(_) => {
-                if skipping > 1 {
-                    skipping -= 1;
-                    continue;
+            What::Element(e) => {
+                let el = &tree.elements[e as usize];
+                let id = b.element_at(
+                    known_atom(&el.name.local),
+                    (el.attr_start, el.attr_count),
+                    el.hidden,
+                );
+                if contents_dropped(&el.name.local) {
+                    if el.name.local == local_name!("title")
+                        && el.name.ns == ns!(html)
+                        && b.dom.title.is_none()
+                    {
+                        let mut t = String::new();
+                        let mut c = node.first_child;
+                        while c != NONE {
+                            if let What::Text(first, _) = tree.node(c).what {
+                                t.push_str(&joined(&tree.pieces, &b.dom.text, first));
+                            }
+                            c = tree.node(c).next_sibling;
+                        }
+                        b.dom.title = Some(t.trim().to_string());
+                    }
+                } else {
+                    into = Some(b.open(id));
                 }
-                skipping = 0;
-                if opened.pop() == Some(true) {
-                    b.parents.pop();
-                }
+            }
+            // Comments, processing instructions.
+            What::Document | What::Other => {}
+        }
+        if let Some(pushed) = into {
+            if node.first_child != NONE {
+                opened.push(pushed);
+                cur = node.first_child;
+                continue;
+            }
+            if pushed {
+                b.parents.pop();
+            }
+        }
+        // On to the next sibling, closing the elements left on the way up.
+        loop {
+            let n = tree.node(cur);
+            if n.next_sibling != NONE {
+                cur = n.next_sibling;
+                break;
+            }
+            cur = n.parent;
+            if cur == 0 || cur == NONE {
+                cur = NONE;
+                break;
+            }
+            if opened.pop() == Some(true) {
+                b.parents.pop();
             }
         }
     }
@@ -477,7 +874,12 @@ fn convert(html: &Html, page_len: usize) -> Dom {
 /// built as a tree in linear time.
 pub fn flat(html: &str) -> Dom {
     let sink = Flat {
-        b: RefCell::new(Builder::new(html.len() / 3)),
+        b: RefCell::new(Builder::new(
+            0,
+            String::with_capacity(html.len()),
+            Vec::new(),
+            String::new(),
+        )),
         state: Cell::new(FlatState::Text),
         title: RefCell::new(String::new()),
         block_open: Cell::new(false),

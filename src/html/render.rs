@@ -171,7 +171,10 @@ pub fn render(
     stop_at: NodeId,
     skip: &dyn Fn(NodeId) -> bool,
 ) -> String {
-    let mut out = String::with_capacity(dom.text.len() / 2);
+    // At most the page's text and a few separator bytes per node: reserved
+    // once (what is not written costs nothing), where doubling would hold
+    // up to twice the text and copy it on the way.
+    let mut out = String::with_capacity(dom.text.len() + 4 * dom.nodes.len());
     // (node, entering) pairs; inline_rows counts enclosing one-line table rows.
     let mut stack: Vec<(NodeId, bool)> = vec![(root, true)];
     let mut inline_rows = 0usize;
