@@ -72,7 +72,7 @@ fn cases() -> Vec<Case> {
 
 fn doc(c: &Case) -> Document<'_> {
     Document {
-        bytes: &c.bytes,
+        bytes: c.bytes.as_slice().into(),
         path: c.name,
         kind: c.kind,
         content_type: None,
@@ -122,7 +122,7 @@ fn stages(cr: &mut Criterion) {
         g.bench_function("checks", |b| {
             b.iter(|| nianbao::check::run(&mut black_box(cells.clone())))
         });
-        let x = extract::extract(&doc(&c)).unwrap();
+        let x = extract::extract(doc(&c)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let sinks: Vec<Box<dyn Sink>> = vec![
             Box::new(sink::jsonl::ReportsJsonl::create(dir.path()).unwrap()),
@@ -162,7 +162,7 @@ fn stages(cr: &mut Criterion) {
             )
         });
         g.bench_with_input(BenchmarkId::new("whole", c.bytes.len()), &c, |b, c| {
-            b.iter(|| extract::extract(&doc(c)).unwrap())
+            b.iter(|| extract::extract(doc(c)).unwrap())
         });
         g.finish();
     }
@@ -185,8 +185,8 @@ fn pdf(cr: &mut Criterion) {
     });
     g.bench_function("extract", |b| {
         b.iter(|| {
-            extract::extract(black_box(&Document {
-                bytes: &bytes,
+            extract::extract(black_box(Document {
+                bytes: bytes.as_slice().into(),
                 path: "report.pdf",
                 kind: Kind::Pdf,
                 content_type: None,

@@ -17,7 +17,7 @@
 //! use nianbao::extract::{extract, Document, Kind};
 //!
 //! let page = "咸宁市2013年政府信息公开工作年度报告\n一、概述\n市长信箱共收到群众来信1339件,办结率98.2%。";
-//! let x = extract(&Document { bytes: page.as_bytes(), path: "x.txt", kind: Kind::Text, content_type: None, url: None }).unwrap();
+//! let x = extract(Document { bytes: page.as_bytes().into(), path: "x.txt", kind: Kind::Text, content_type: None, url: None }).unwrap();
 //! assert_eq!(x.report.year, Some(2013));
 //! assert_eq!(x.report.figures[0].value, 1339.0);
 //! assert_eq!(x.report.figures[1].unit, "%");

@@ -557,7 +557,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     let missing: Vec<Ready> = found
         .missing
         .into_iter()
-        .map(|(input, error)| Ready::new(sinks, Outcome::Failed { input, error }))
+        .map(|(input, error)| Ready::new(sinks, Outcome::Failed { input, error }, false))
         .collect();
     let mut writer = Writer {
         counts: Counts::default(),
@@ -573,7 +573,8 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     let writer = if opts.jobs <= 1 {
         // One job: one thread does everything, in turn.
         for input in &found.inputs {
-            writer.record(sinks, Ready::new(sinks, process(input, opts.max_bytes)));
+            let outcome = process(input, opts.max_bytes);
+            writer.record(sinks, Ready::new(sinks, outcome, is_big(input)));
             if writer.result.is_err() {
                 break;
             }
@@ -677,12 +678,19 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
                             }
                         }
                         let input = &inputs[i];
-                        let _one_big = fs::metadata(&input.path)
-                            .is_ok_and(|m| m.len() > BIG_INPUT)
-                            .then(|| lock(big));
-                        let ready = Ready::new(sinks, process(input, opts.max_bytes));
+                        let one_big = is_big(input).then(|| lock(big));
+                        let ready =
+                            Ready::new(sinks, process(input, opts.max_bytes), one_big.is_some());
                         lock(&order.0).pending.insert(i, ready);
-                        drain(false);
+                        drain(one_big.is_some());
+                        if one_big.is_some() {
+                            // The next big input waits until this one is
+                            // written: one in memory at a time.
+                            let mut o = lock(&order.0);
+                            while o.expect <= i && !stop.load(Ordering::Relaxed) {
+                                o = order.1.wait(o).unwrap_or_else(|e| e.into_inner());
+                            }
+                        }
                     }
                 });
             }
@@ -778,18 +786,32 @@ struct Order {
     expect: usize,
 }
 
-/// An outcome rendered by every sink, with what it adds to the manifest:
-/// all that writing it in its turn needs.
+/// Whether an input is big (see [`BIG_INPUT`]).
+fn is_big(input: &Input) -> bool {
+    fs::metadata(&input.path).is_ok_and(|m| m.len() > BIG_INPUT)
+}
+
+/// An outcome ready for its turn, with what it adds to the manifest: all
+/// that writing it needs.
 struct Ready {
-    rendered: Result<Vec<sink::Rendered>>,
+    body: Body,
     counts: Counts,
     input: ManifestInput,
 }
 
+/// What a [`Ready`] outcome is written from.
+enum Body {
+    /// Rendered by every sink, on the worker that extracted it.
+    Rendered(Result<Vec<sink::Rendered>>),
+    /// A big input's outcome, rendered (or streamed) by one sink after the
+    /// other as it is written: its renderings are never all in memory.
+    Deferred(Box<Outcome>),
+}
+
 impl Ready {
-    /// Renders an outcome for every sink (on the calling worker).
-    fn new(sinks: &[Box<dyn Sink>], outcome: Outcome) -> Ready {
-        let rendered = sinks.iter().map(|s| s.render(&outcome)).collect();
+    /// Renders an outcome for every sink (on the calling worker), unless
+    /// `defer`.
+    fn new(sinks: &[Box<dyn Sink>], outcome: Outcome, defer: bool) -> Ready {
         let mut counts = Counts::default();
         let input = match &outcome {
             Outcome::Extracted(x) => {
@@ -822,8 +844,13 @@ impl Ready {
                 }
             }
         };
+        let body = if defer && std::env::var_os("TMPNODEFER").is_none() {
+            Body::Deferred(Box::new(outcome))
+        } else {
+            Body::Rendered(sinks.iter().map(|s| s.render(&outcome)).collect())
+        };
         Ready {
-            rendered,
+            body,
             counts,
             input,
         }
@@ -862,12 +889,15 @@ impl Writer {
             self.ids.insert(id.clone(), ready.input.path.clone());
         }
         if self.result.is_ok() {
-            self.result = ready.rendered.and_then(|parts| {
-                sinks
-                    .iter()
-                    .zip(parts)
-                    .try_for_each(|(s, part)| s.write(part))
-            });
+            self.result = match ready.body {
+                Body::Rendered(rendered) => rendered.and_then(|parts| {
+                    sinks
+                        .iter()
+                        .zip(parts)
+                        .try_for_each(|(s, part)| s.write(part))
+                }),
+                Body::Deferred(outcome) => sinks.iter().try_for_each(|s| s.write_outcome(&outcome)),
+            };
             self.counts.add(&ready.counts);
             self.manifest.push(ready.input);
         }
@@ -887,8 +917,8 @@ pub fn process(input: &Input, max_bytes: u64) -> Outcome {
         || -> Result<extract::Extraction> {
             let bytes = read_limited(&input.path, max_bytes)?;
             verify(&bytes, input.sha256.as_deref())?;
-            extract::extract(&Document {
-                bytes: &bytes,
+            extract::extract(Document {
+                bytes: bytes.into(),
                 path: &path,
                 kind: input.kind,
                 content_type: input.content_type.as_deref(),
@@ -933,8 +963,8 @@ fn take_attachments(report: &mut crate::model::Report, attachments: &[Attachment
             || -> Result<extract::Extraction> {
                 let bytes = read_limited(path, max_bytes)?;
                 verify(&bytes, a.sha256.as_deref())?;
-                extract::extract(&Document {
-                    bytes: &bytes,
+                extract::extract(Document {
+                    bytes: bytes.into(),
                     path: &a.path,
                     kind,
                     content_type: a.content_type.as_deref(),

@@ -53,10 +53,11 @@ impl Kind {
 }
 
 /// One input document.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Document<'a> {
-    /// The raw bytes, exactly as served or stored.
-    pub bytes: &'a [u8],
+    /// The raw bytes, exactly as served or stored (owned bytes are dropped
+    /// as soon as they are decoded).
+    pub bytes: std::borrow::Cow<'a, [u8]>,
     /// The path as given (written to `source.path`).
     pub path: &'a str,
     /// HTML page or report text.
@@ -82,30 +83,38 @@ pub fn fold_str(s: &str) -> String {
 }
 
 /// Extracts one document.
-pub fn extract(doc: &Document) -> Result<Extraction> {
-    let sha256 = crate::model::sha256_hex(doc.bytes);
+pub fn extract(doc: Document) -> Result<Extraction> {
+    let Document {
+        bytes: owned,
+        path,
+        kind: given,
+        content_type,
+        url,
+    } = doc;
+    let bytes: &[u8] = &owned;
+    let sha256 = crate::model::sha256_hex(bytes);
     // The bytes decide over the name: a PDF saved as .html is a PDF, and a
     // page saved as .pdf is a page.
-    let office = decode::office::is_zip(doc.bytes)
-        .then(|| decode::office::sniff(doc.bytes))
+    let office = decode::office::is_zip(bytes)
+        .then(|| decode::office::sniff(bytes))
         .flatten();
-    let kind = match doc.kind {
-        _ if decode::pdf::is_pdf(doc.bytes) => Kind::Pdf,
+    let kind = match given {
+        _ if decode::pdf::is_pdf(bytes) => Kind::Pdf,
         _ if office == Some(decode::office::Office::Docx) => Kind::Docx,
         _ if office == Some(decode::office::Office::Xlsx) => Kind::Xlsx,
-        Kind::Docx | Kind::Xlsx if decode::office::is_zip(doc.bytes) => {
+        Kind::Docx | Kind::Xlsx if decode::office::is_zip(bytes) => {
             return Err(Error::Unsupported {
                 reason: "a zip archive that is neither a DOCX nor an XLSX".into(),
             });
         }
-        Kind::Docx | Kind::Xlsx if decode::looks_like_html(doc.bytes) => Kind::Html,
+        Kind::Docx | Kind::Xlsx if decode::looks_like_html(bytes) => Kind::Html,
         Kind::Docx | Kind::Xlsx => {
             return Err(Error::Unsupported {
                 reason: "not a zip archive (a DOCX or XLSX is one)".into(),
             });
         }
         Kind::Pdf => {
-            if decode::looks_like_html(doc.bytes) {
+            if decode::looks_like_html(bytes) {
                 Kind::Html
             } else {
                 Kind::Text
@@ -113,7 +122,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         }
         // A Word "document" that is a web page (Word's HTML export, saved
         // or served as .doc) is read as the page it is.
-        Kind::Unsupported(_) if decode::looks_like_html(doc.bytes) => Kind::Html,
+        Kind::Unsupported(_) if decode::looks_like_html(bytes) => Kind::Html,
         Kind::Unsupported(what) => {
             return Err(Error::Unsupported {
                 reason: what.to_string(),
@@ -124,7 +133,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     let mut line_pages = Vec::new();
     let decoded = match kind {
         Kind::Pdf => {
-            let pdf = decode::pdf::text(doc.bytes)?;
+            let pdf = decode::pdf::text(bytes)?;
             line_pages = pdf.line_pages;
             decode::Decoded {
                 text: pdf.text,
@@ -136,17 +145,20 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         }
         Kind::Docx | Kind::Xlsx => decode::Decoded {
             text: if kind == Kind::Docx {
-                decode::office::docx_html(doc.bytes)?
+                decode::office::docx_html(bytes)?
             } else {
-                decode::office::xlsx_html(doc.bytes)?
+                decode::office::xlsx_html(bytes)?
             },
             encoding: encoding_rs::UTF_8,
             from: crate::model::EncodingFrom::Document,
             lossy: false,
             warnings: Vec::new(),
         },
-        _ => decode::decode(doc.bytes, doc.content_type, kind == Kind::Html)?,
+        _ => decode::decode(bytes, content_type, kind == Kind::Html)?,
     };
+    // Decoded: a big page's bytes need not stay for its parse.
+    let size = bytes.len() as u64;
+    drop(owned);
     let encoding_name = match kind {
         Kind::Pdf => "PDF".to_string(),
         Kind::Docx => "DOCX".to_string(),
@@ -157,6 +169,7 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
     let (body_raw, pre_raw, page_title, metas, grids) = match kind {
         Kind::Html | Kind::Docx | Kind::Xlsx => {
             let page = content::split(&decoded.text);
+            drop(decoded.text);
             warnings.extend(page.warnings);
             (page.body, page.pre, page.title, page.metas, page.tables)
         }
@@ -215,10 +228,10 @@ pub fn extract(doc: &Document) -> Result<Extraction> {
         schema_version: SCHEMA_VERSION,
         id: sha256[..16].to_string(),
         source: SourceInfo {
-            path: doc.path.to_string(),
-            url: doc.url.map(str::to_string),
+            path: path.to_string(),
+            url: url.map(str::to_string),
             sha256,
-            bytes: doc.bytes.len() as u64,
+            bytes: size,
             encoding: encoding_name,
             encoding_from: decoded.from,
             attachments: Vec::new(),

@@ -45,6 +45,31 @@ impl Sink for ReportsJsonl {
         self.file.append(rendered)
     }
 
+    /// Serialises the report straight into the file.
+    fn write_outcome(&self, outcome: &Outcome) -> Result<()> {
+        let Outcome::Extracted(x) = outcome else {
+            return Ok(());
+        };
+        self.file.stream(0, |f| {
+            let path = f.path().to_path_buf();
+            let out = f.writer();
+            serde_json::to_writer(&mut *out, &x.report).map_err(|source| {
+                if source.is_io() {
+                    Error::Write {
+                        path,
+                        source: source.into(),
+                    }
+                } else {
+                    Error::Serialize {
+                        what: "report",
+                        source,
+                    }
+                }
+            })?;
+            f.write_all(b"\n")
+        })
+    }
+
     fn finish(self: Box<Self>) -> Result<()> {
         self.file.commit()
     }

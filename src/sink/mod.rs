@@ -48,6 +48,12 @@ pub trait Sink: Send + Sync {
     /// Appends what [`Sink::render`] made of an outcome. The pipeline calls
     /// it in input order, from one thread at a time.
     fn write(&self, rendered: Rendered) -> Result<()>;
+    /// Renders and appends an outcome in one step, as [`Sink::write`] is
+    /// called. For big inputs, whose rendering is not worth holding in
+    /// memory: a sink that can write straight into its files does.
+    fn write_outcome(&self, outcome: &Outcome) -> Result<()> {
+        self.write(self.render(outcome)?)
+    }
     /// Flushes and moves the file(s) into place.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -79,6 +85,16 @@ impl Files {
             }
         }
         Ok(())
+    }
+
+    /// Writes into file `index` directly (see [`Sink::write_outcome`]).
+    pub fn stream(
+        &self,
+        index: usize,
+        write: impl FnOnce(&mut AtomicFile) -> Result<()>,
+    ) -> Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        write(&mut files[index])
     }
 
     /// Flushes, syncs and renames every file into place, all at once.
