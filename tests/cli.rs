@@ -284,6 +284,65 @@ fn text_flag_writes_the_text_offsets_refer_to() {
     }
 }
 
+/// Issue 16: the CSVs hold fields as printed (no `'` in front of text that
+/// starts like a formula), and every row of figures.csv is its `start..end`
+/// of the report text.
+#[test]
+fn csv_fields_are_as_printed_and_figure_offsets_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = "某某区2022年政府信息公开工作年度报告\n\
+                  一、总体情况\n\
+                  -全年主动公开政府信息2318条,其中政策文件47件。\n\
+                  +新增政策解读材料26篇,\"=图解\"9篇。\n\
+                  =受理依申请公开63件,@网上申请占40%。\n\
+                  二、其他\n\
+                  -5条意见已办结。\n";
+    fs::write(tmp.path().join("signs.txt"), report).unwrap();
+    let out = nianbao(
+        &["extract", "signs.txt", "--out", "out", "--text", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dir = tmp.path().join("out");
+    let id = read_lines(&dir.join("reports.jsonl"))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text: Vec<char> = fs::read_to_string(dir.join(format!("texts/{id}.txt")))
+        .unwrap()
+        .chars()
+        .collect();
+    let mut rows = csv::Reader::from_path(dir.join("figures.csv")).unwrap();
+    let headers = rows.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (t, s, e) = (col("text"), col("start"), col("end"));
+    let mut n = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        let (start, end): (usize, usize) = (row[s].parse().unwrap(), row[e].parse().unwrap());
+        assert_eq!(text[start..end].iter().collect::<String>(), &row[t]);
+        n += 1;
+    }
+    assert!(n >= 5, "{n} figures");
+    let mut formula_like = 0;
+    for file in ["reports.csv", "figures.csv", "cells.csv", "checks.csv"] {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(dir.join(file))
+            .unwrap();
+        for row in r.records() {
+            for field in row.unwrap().iter() {
+                assert!(!field.starts_with('\''), "{file}: {field}");
+                formula_like += usize::from(field.starts_with(['-', '+', '=', '@']));
+            }
+        }
+    }
+    assert!(
+        formula_like > 0,
+        "the report's signs reach the CSVs as printed"
+    );
+}
+
 /// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or
 /// failures.jsonl, none panics, and the run finishes.
 #[test]

@@ -1,15 +1,15 @@
 //! The CSV tables: `reports.csv` (wide: one row per report, every cell key a
 //! column), `figures.csv`, `cells.csv` (long/tidy) and `checks.csv`.
 //!
-//! UTF-8, a header row, RFC 4180 quoting. A text field that starts with
-//! `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number gets a
-//! leading `'` so that spreadsheets do not evaluate it.
+//! UTF-8, a header row, RFC 4180 quoting, every field as printed: these
+//! files are for programs (a figure's `text` is exactly its `start..end` of
+//! the report text). Spreadsheets are not guarded against here: a leading
+//! `'` would change the data for every program that reads it.
 //!
 //! `reports.csv` columns, in order: [`REPORT_COLUMNS`], then every key of
 //! [`cell_keys`](crate::model::cell_keys) (the cell's value; empty when
 //! absent or blank), then `checks_pass, checks_fail, checks_na`.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use super::{Files, Outcome, Rendered, Sink};
@@ -139,10 +139,9 @@ impl Rows {
         self.w.write_field(s).map_err(|e| self.err(e))
     }
 
-    /// A text field, neutralised for spreadsheets.
+    /// A text field, as printed.
     fn text(&mut self, s: &str) -> Result<()> {
-        let s = safe(s);
-        self.field(&s)
+        self.field(s)
     }
 
     /// A count or index, without an allocation.
@@ -221,16 +220,6 @@ fn key_parts(key: &str) -> (&str, &str, &str) {
             None => (&key[..i], &key[i + 2..], ""),
             Some(j) => (&key[..i], &key[i + 2..j], &key[j + 2..]),
         },
-    }
-}
-
-/// Neutralises a text field for spreadsheets (see the module docs).
-pub fn safe(s: &str) -> Cow<'_, str> {
-    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && s.trim().parse::<f64>().is_err() {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
     }
 }
 
@@ -390,15 +379,5 @@ mod tests {
         );
         assert_eq!(key_parts("t2x__rows"), ("t2x", "rows", ""));
         assert_eq!(key_parts("plain"), ("plain", "", ""));
-    }
-
-    #[test]
-    fn formula_like_text_is_neutralised() {
-        assert_eq!(safe("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(safe("+86 0715"), "'+86 0715");
-        assert_eq!(safe("@x"), "'@x");
-        assert_eq!(safe("-1"), "-1");
-        assert_eq!(safe("-2.5"), "-2.5");
-        assert_eq!(safe("正文"), "正文");
     }
 }
