@@ -363,7 +363,7 @@ mod tests {
         got.extend(w.take().unwrap());
         assert_eq!(
             String::from_utf8(got).unwrap(),
-            "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",'=1+1\n\"cr\rhere\",\n"
+            "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",=1+1\n\"cr\rhere\",\n"
         );
     }
 
