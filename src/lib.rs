@@ -9,6 +9,7 @@
 //! * [`check`]: blank inference and the tables' consistency checks;
 //! * [`sink`]: the output files;
 //! * [`pipeline`]: discovery, parallel extraction in input order, the manifest;
+//! * [`fixtures`]: cases (an input and its expected report) compared field by field (`nianbao check`);
 //! * [`store`]: the page store that `fetch` and `crawl` write and `extract` reads;
 //! * [`fetch`]: polite, resumable downloads into the page store;
 //! * [`crawl`]: from a portal's listing pages to every report and attachment, through the fetcher.
@@ -31,6 +32,7 @@ pub mod decode;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod fixtures;
 pub mod html;
 pub mod model;
 pub mod pipeline;

@@ -343,6 +343,59 @@ fn csv_fields_are_as_printed_and_figure_offsets_hold() {
     );
 }
 
+/// Issue 16: `nianbao check` passes on the bundled fixtures; one changed
+/// expected value is a difference naming that field (exit 1), and
+/// `--bless` writes the expected file back as it was.
+#[test]
+fn check_diffs_fixtures_and_blesses_them() {
+    let out = nianbao(&["check", "fixtures/pages", "-q"], &project());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("cases/numerals");
+    fs::create_dir_all(&case).unwrap();
+    let src = project().join("fixtures/pages/numerals-qualifiers");
+    for e in fs::read_dir(&src).unwrap().flatten() {
+        fs::copy(e.path(), case.join(e.file_name())).unwrap();
+    }
+    let original = fs::read_to_string(case.join("expected.json")).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let year = expected["year"].as_i64().unwrap();
+    let changed = original.replacen(
+        &format!("\"year\": {year}"),
+        &format!("\"year\": {}", year - 1),
+        1,
+    );
+    assert_ne!(changed, original);
+    fs::write(case.join("expected.json"), &changed).unwrap();
+
+    let out = nianbao(&["check", "cases"], tmp.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("year: expected {}, got {year}", year - 1)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 differ"), "{stdout}");
+
+    let out = nianbao(&["check", "cases", "--bless"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("year: expected"));
+    let blessed: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(case.join("expected.json")).unwrap()).unwrap();
+    assert_eq!(blessed["year"].as_i64(), Some(year));
+    let out = nianbao(&["check", "cases"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+
+    let out = nianbao(&["check", "no-such-folder"], tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
 /// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or
 /// failures.jsonl, none panics, and the run finishes.
 #[test]

@@ -6,15 +6,19 @@
 //! report as `reports.jsonl` would hold it, pretty-printed, or
 //! `{"failure": {"stage", "error"}}` for a page that must fail.
 //!
-//! `UPDATE_EXPECT=1 cargo test --test golden` rewrites the expected files;
-//! read every diff before committing.
+//! Each case runs through [`nianbao::fixtures`], the code of `nianbao
+//! check`: the same comparison, field by field, and the same offset checks.
+//! `UPDATE_EXPECT=1 cargo test --test golden` (or `nianbao check --bless
+//! fixtures/pages`) rewrites the expected files; read every diff before
+//! committing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use nianbao::extract::Kind;
-use nianbao::pipeline::{self, DEFAULT_MAX_BYTES, Input};
+use nianbao::fixtures::{self, Verdict};
+use nianbao::pipeline::{self, DEFAULT_MAX_BYTES};
 use nianbao::sink::Outcome;
 
 fn main() {
@@ -141,114 +145,35 @@ fn region_parse_agrees_with_whole_page() -> Result<(), Failed> {
 }
 
 fn input_file(dir: &Path) -> Result<PathBuf, Failed> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| Kind::of_path(p).is_some())
-        .collect();
-    files.sort();
-    match files.len() {
-        1 => Ok(files.remove(0)),
-        n => Err(format!(
-            "{}: expected exactly one input page, found {n}",
-            dir.display()
+    fixtures::input_file(dir).map_err(Failed::from)
+}
+
+/// One case, through the code `nianbao check` runs.
+fn run_case(dir: &Path) -> Result<(), Failed> {
+    let bless = std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1");
+    match fixtures::check(dir, bless) {
+        Verdict::Same => Ok(()),
+        _ if bless => Ok(()),
+        Verdict::NoExpected => Err(format!(
+            "{}: no {} (bless with UPDATE_EXPECT=1 cargo test --test golden)",
+            dir.display(),
+            fixtures::EXPECTED
         )
         .into()),
-    }
-}
-
-fn run_case(dir: &Path) -> Result<(), Failed> {
-    let path = input_file(dir)?;
-    let found = pipeline::discover(std::slice::from_ref(&path), None);
-    let input: &Input = found.inputs.first().ok_or("input not accepted")?;
-    let actual = match pipeline::process(input, DEFAULT_MAX_BYTES) {
-        Outcome::Extracted(x) => {
-            check_offsets(&x.report, &x.text)?;
-            serde_json::to_value(&x.report).map_err(|e| e.to_string())?
-        }
-        Outcome::Failed { error, .. } => serde_json::json!({
-            "failure": {"stage": error.stage(), "error": nianbao::error::chain(&error)}
-        }),
-    };
-    let mut actual = serde_json::to_string_pretty(&actual).map_err(|e| e.to_string())?;
-    actual.push('\n');
-    let expected_path = dir.join("expected.json");
-    if std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1") {
-        fs::write(&expected_path, &actual)
-            .map_err(|e| format!("{}: {e}", expected_path.display()))?;
-        return Ok(());
-    }
-    let expected = fs::read_to_string(&expected_path).map_err(|e| {
-        format!(
-            "{}: {e} (bless with UPDATE_EXPECT=1 cargo test --test golden)",
-            expected_path.display()
-        )
-    })?;
-    if expected == actual {
-        return Ok(());
-    }
-    Err(diff(&expected, &actual, &expected_path).into())
-}
-
-/// Every span must point at what it claims to: figure `text` and section
-/// headings are slices of the normalised text at their offsets.
-fn check_offsets(report: &nianbao::model::Report, text: &str) -> Result<(), Failed> {
-    let chars: Vec<char> = text.chars().collect();
-    let slice = |s: usize, e: usize| -> String {
-        chars
-            .get(s..e)
-            .map(|c| c.iter().collect())
-            .unwrap_or_default()
-    };
-    for f in &report.figures {
-        if slice(f.start, f.end) != f.text {
-            return Err(format!(
-                "figure {:?} at {}..{} reads {:?}",
-                f.text,
-                f.start,
-                f.end,
-                slice(f.start, f.end)
-            )
-            .into());
-        }
-        if !f.text.contains(&f.raw) {
-            return Err(
-                format!("figure text {:?} does not contain raw {:?}", f.text, f.raw).into(),
+        Verdict::Broken(why) => Err(why.into()),
+        Verdict::Differs(diffs) => {
+            let mut out = format!("{} differs from the extraction:\n", dir.display());
+            for d in diffs.iter().take(20) {
+                out.push_str(&format!("  {}\n", fixtures::describe(d)));
+            }
+            if diffs.len() > 20 {
+                out.push_str(&format!("  … and {} more\n", diffs.len() - 20));
+            }
+            out.push_str(
+                "(if the change is intended: UPDATE_EXPECT=1 cargo test --test golden \
+                 or nianbao check --bless, then read the diff)\n",
             );
+            Err(out.into())
         }
     }
-    for s in &report.sections {
-        if !slice(s.start, s.end).starts_with(&s.heading) {
-            return Err(format!("section {:?} does not start at {}", s.heading, s.start).into());
-        }
-    }
-    Ok(())
-}
-
-/// The first differing lines, with context, as "expected / got".
-fn diff(expected: &str, actual: &str, path: &Path) -> String {
-    let e: Vec<&str> = expected.lines().collect();
-    let a: Vec<&str> = actual.lines().collect();
-    let first = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let from = first.saturating_sub(3);
-    let mut out = format!(
-        "{} differs from the extraction (line {}):\n",
-        path.display(),
-        first + 1
-    );
-    out.push_str("--- expected\n");
-    for l in e.iter().skip(from).take(10) {
-        out.push_str(&format!("  {l}\n"));
-    }
-    out.push_str("+++ got\n");
-    for l in a.iter().skip(from).take(10) {
-        out.push_str(&format!("  {l}\n"));
-    }
-    out.push_str("(if the change is intended: UPDATE_EXPECT=1 cargo test --test golden, then read the diff)\n");
-    out
 }

@@ -99,6 +99,45 @@ pub enum Command {
     /// a configuration example.
     #[command(verbatim_doc_comment, after_long_help = EXIT_CODES)]
     Run(RunArgs),
+
+    /// Compare extractions with expected reports (regression-test fixtures).
+    ///
+    /// Each case is a directory with one input (a page, text, PDF, DOCX or
+    /// XLSX), an optional meta.json (content_type, url) and expected.json:
+    /// the report as one line of reports.jsonl holds it, pretty-printed (or
+    /// {"failure": {"stage", "error"}} for an input that must fail). This is
+    /// the layout of fixtures/pages. A FIXTURES folder is a case, or holds
+    /// cases (found recursively).
+    ///
+    /// Every case is extracted and compared field by field; each difference
+    /// prints as `path: expected X, got Y`. --bless then writes the
+    /// extraction to expected.json (also for cases without one).
+    ///
+    /// Examples:
+    ///   nianbao check fixtures/pages
+    ///   nianbao check my-cases --bless
+    #[command(verbatim_doc_comment, after_long_help = CHECK_EXIT_CODES)]
+    Check(CheckArgs),
+}
+
+/// Exit codes of `check`, shown under its --help.
+pub const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0  every case gives its expected report (or, with --bless, the expected files were written)
+  1  a case differs, has no expected file, or cannot be checked
+  2  usage error (no such folder, no case in it)";
+
+/// Flags of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Folders of cases (or single cases).
+    #[arg(required = true)]
+    pub fixtures: Vec<PathBuf>,
+
+    /// After showing the differences, write each case's extraction to its
+    /// expected.json.
+    #[arg(long)]
+    pub bless: bool,
 }
 
 /// Exit codes of `fetch`, shown under its --help.

@@ -75,6 +75,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
         Some(Command::Fetch(args)) => cmd::fetch::run(args, cli.quiet),
         Some(Command::Crawl(args)) => cmd::crawl::run(args, cli.quiet),
         Some(Command::Run(args)) => cmd::run::run(args, cli.quiet),
+        Some(Command::Check(args)) => cmd::check::run(args, cli.quiet),
         // The bundled default: extract fixtures/pages into output/.
         None => cmd::run::run(&args::RunArgs { config: None }, cli.quiet),
     }
