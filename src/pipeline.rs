@@ -844,7 +844,7 @@ impl Ready {
                 }
             }
         };
-        let body = if defer && std::env::var_os("TMPNODEFER").is_none() {
+        let body = if defer {
             Body::Deferred(Box::new(outcome))
         } else {
             Body::Rendered(sinks.iter().map(|s| s.render(&outcome)).collect())
