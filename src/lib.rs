@@ -7,7 +7,7 @@
 //! * [`html`]: pages parsed as browsers parse them (html5ever), in a flat arena, and the text renderer;
 //! * [`extract`]: body finding, sections, figures, metadata, standard tables → [`model::Report`];
 //! * [`check`]: blank inference and the tables' consistency checks;
-//! * [`sink`]: the output files;
+//! * [`sink`]: the output files, and [`dictionary`], what each of their columns holds;
 //! * [`pipeline`]: discovery, parallel extraction in input order, the manifest;
 //! * [`fixtures`]: cases (an input and its expected report) compared field by field (`nianbao check`);
 //! * [`store`]: the page store that `fetch` and `crawl` write and `extract` reads;
@@ -29,6 +29,7 @@
 pub mod check;
 pub mod crawl;
 pub mod decode;
+pub mod dictionary;
 pub mod error;
 pub mod extract;
 pub mod fetch;

@@ -541,7 +541,16 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     }
     if opts.formats.csv {
         sinks.push(Box::new(sink::csv::CsvTables::create(&opts.out)?));
-        outputs.extend(["reports.csv", "figures.csv", "cells.csv", "checks.csv"].map(String::from));
+        outputs.extend(
+            [
+                "reports.csv",
+                "states.csv",
+                "figures.csv",
+                "cells.csv",
+                "checks.csv",
+            ]
+            .map(String::from),
+        );
     }
     sinks.push(Box::new(sink::jsonl::FailuresJsonl::create(&opts.out)?));
     outputs.push("failures.jsonl".to_string());
@@ -549,6 +558,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         sinks.push(Box::new(sink::TextSink::create(&opts.out)?));
         outputs.push("texts/".to_string());
     }
+    outputs.push("dictionary.csv".to_string());
     outputs.push("manifest.json".to_string());
 
     let total = found.inputs.len() + found.missing.len();
@@ -715,6 +725,15 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     }
     counts.inputs = counts.reports + counts.failed + counts.skipped;
     sink::finish_all(all_sinks.into_iter().map(|s| move || s.finish()))?;
+    let dictionary = crate::dictionary::entries(crate::dictionary::Files {
+        jsonl: opts.formats.jsonl,
+        csv: opts.formats.csv,
+    });
+    let dictionary = crate::dictionary::to_csv(&dictionary).map_err(|source| Error::Csv {
+        what: "dictionary.csv",
+        source,
+    })?;
+    sink::write_file(&opts.out, "dictionary.csv", &dictionary)?;
     prune(opts, &ids)?;
     let manifest = Manifest {
         tool: "nianbao",
@@ -748,7 +767,13 @@ fn prune(opts: &Options, ids: &HashMap<String, String>) -> Result<()> {
         stale.push(opts.out.join("reports.jsonl"));
     }
     if !opts.formats.csv {
-        for f in ["reports.csv", "figures.csv", "cells.csv", "checks.csv"] {
+        for f in [
+            "reports.csv",
+            "states.csv",
+            "figures.csv",
+            "cells.csv",
+            "checks.csv",
+        ] {
             stale.push(opts.out.join(f));
         }
     }

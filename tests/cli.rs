@@ -396,6 +396,136 @@ fn check_diffs_fixtures_and_blesses_them() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
 
+/// Issue 16: dictionary.csv describes every column of every file the run
+/// wrote, in order, and nothing else; states.csv tells apart what the wide
+/// reports.csv leaves empty.
+#[test]
+fn dictionary_covers_every_column_and_states_match_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/pages",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let mut dictionary: Vec<(String, String)> = Vec::new();
+    let mut r = csv::Reader::from_path(dir.join("dictionary.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    for row in r.records() {
+        let row = row.unwrap();
+        assert!(!row[4].is_empty(), "{row:?} has no meaning");
+        dictionary.push((row[0].to_string(), row[1].to_string()));
+    }
+    let described = |file: &str| -> Vec<String> {
+        dictionary
+            .iter()
+            .filter(|(f, _)| f == file)
+            .map(|(_, c)| c.clone())
+            .collect()
+    };
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f != "manifest.json")
+        .collect();
+    files.sort();
+    let mut in_dictionary: Vec<String> = dictionary.iter().map(|(f, _)| f.clone()).collect();
+    in_dictionary.sort();
+    in_dictionary.dedup();
+    assert_eq!(files, in_dictionary);
+    for file in &files {
+        let path = dir.join(file);
+        if file.ends_with(".csv") {
+            let columns: Vec<String> = if file == "dictionary.csv" {
+                header.clone()
+            } else {
+                let mut r = csv::Reader::from_path(&path).unwrap();
+                r.headers().unwrap().iter().map(String::from).collect()
+            };
+            assert_eq!(columns, described(file), "{file}");
+        } else {
+            let mut keys: Vec<String> = Vec::new();
+            for line in read_lines(&path) {
+                for k in line.as_object().unwrap().keys() {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+            }
+            let fields = described(file);
+            assert!(keys.iter().all(|k| fields.contains(k)), "{file}: {keys:?}");
+            if file == "reports.jsonl" {
+                assert_eq!(keys, fields);
+            }
+        }
+    }
+
+    // Each empty cell of reports.csv is told apart by states.csv, and each
+    // number is a printed one or an inferred one.
+    let read = |file: &str| {
+        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect();
+        (h, rows)
+    };
+    let (rh, reports) = read("reports.csv");
+    let (sh, states) = read("states.csv");
+    assert_eq!(reports.len(), states.len());
+    let mut seen = BTreeSet::new();
+    for (report, state) in reports.iter().zip(&states) {
+        assert_eq!(report[0], state[0]);
+        for (i, key) in sh.iter().enumerate().skip(1) {
+            let value = &report[rh.iter().position(|h| h == key).unwrap()];
+            let s = state[i].as_str();
+            seen.insert(s.to_string());
+            assert_eq!(
+                !value.is_empty(),
+                matches!(s, "number" | "zero" | "inferred"),
+                "{key} of {}: {value:?} is {s}",
+                report[0]
+            );
+            if s == "zero" {
+                assert_eq!(value, "0");
+            }
+        }
+    }
+    for s in ["number", "zero", "blank", "na", "inferred", "absent"] {
+        assert!(seen.contains(s), "the fixtures show no {s} cell: {seen:?}");
+    }
+
+    // A run without the CSV tables describes no CSV table.
+    let jsonl_only = tmp.path().join("jsonl");
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/pages/numerals-qualifiers",
+            "--out",
+            jsonl_only.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let mut r = csv::Reader::from_path(jsonl_only.join("dictionary.csv")).unwrap();
+    let described: BTreeSet<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
+    assert_eq!(
+        described.into_iter().collect::<Vec<_>>(),
+        ["dictionary.csv", "failures.jsonl", "reports.jsonl"]
+    );
+}
+
 /// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or
 /// failures.jsonl, none panics, and the run finishes.
 #[test]

@@ -346,7 +346,15 @@ fn outputs_describe_one_run() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["failures.jsonl", "manifest.json", "reports.jsonl"]);
+    assert_eq!(
+        names,
+        [
+            "dictionary.csv",
+            "failures.jsonl",
+            "manifest.json",
+            "reports.jsonl"
+        ]
+    );
     // Without --text, last run's texts go.
     let out = nianbao(&["extract", "r.html", "-q"], tmp.path());
     assert_eq!(out.status.code(), Some(0));

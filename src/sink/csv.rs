@@ -1,5 +1,6 @@
 //! The CSV tables: `reports.csv` (wide: one row per report, every cell key a
-//! column), `figures.csv`, `cells.csv` (long/tidy) and `checks.csv`.
+//! column), `states.csv` (the same shape: what each of those cells holds),
+//! `figures.csv`, `cells.csv` (long/tidy) and `checks.csv`.
 //!
 //! UTF-8, a header row, RFC 4180 quoting, every field as printed: these
 //! files are for programs (a figure's `text` is exactly its `start..end` of
@@ -186,10 +187,13 @@ impl CsvTables {
         let mut header: Vec<&str> = REPORT_COLUMNS.to_vec();
         header.extend(keys.iter().map(String::as_str));
         header.extend(["checks_pass", "checks_fail", "checks_na"]);
+        let mut states: Vec<&str> = vec!["id"];
+        states.extend(keys.iter().map(String::as_str));
         let files = Files::create(
             dir,
             &[
                 ("reports.csv", &Rows::header("reports.csv", &header)?),
+                ("states.csv", &Rows::header("states.csv", &states)?),
                 (
                     "figures.csv",
                     &Rows::header("figures.csv", &FIGURE_COLUMNS)?,
@@ -268,9 +272,15 @@ impl Sink for CsvTables {
         w.count(r.cells.len())?;
         w.count(r.warnings.len())?;
         let mut values = vec![None; self.column.len()];
+        let mut states = vec!["absent"; self.column.len()];
         for (key, cell) in &r.cells {
             if let Some(&i) = self.column.get(key.as_str()) {
                 values[i] = cell.value;
+                states[i] = if cell.inferred {
+                    "inferred"
+                } else {
+                    cell.state.as_str()
+                };
             }
         }
         for v in values {
@@ -281,6 +291,14 @@ impl Sink for CsvTables {
         }
         w.end_row()?;
         let reports = w.take()?;
+
+        w.next("states.csv", 16 + 8 * states.len());
+        w.field(&r.id)?;
+        for s in states {
+            w.field(s)?;
+        }
+        w.end_row()?;
+        let states = w.take()?;
 
         w.next("figures.csv", r.figures.len() * 200);
         for f in &r.figures {
@@ -330,7 +348,7 @@ impl Sink for CsvTables {
             w.text(&c.detail)?;
             w.end_row()?;
         }
-        Ok(Rendered(vec![reports, figures, cells, w.take()?]))
+        Ok(Rendered(vec![reports, states, figures, cells, w.take()?]))
     }
 
     fn write(&self, rendered: Rendered) -> Result<()> {
@@ -338,7 +356,7 @@ impl Sink for CsvTables {
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
-        // Flushing, syncing and renaming wait on the disk: all four at once.
+        // Flushing, syncing and renaming wait on the disk: all five at once.
         self.files.commit()
     }
 }

@@ -118,6 +118,19 @@ pub enum Command {
     ///   nianbao check my-cases --bless
     #[command(verbatim_doc_comment, after_long_help = CHECK_EXIT_CODES)]
     Check(CheckArgs),
+
+    /// Print the data dictionary (dictionary.csv) to standard output.
+    ///
+    /// One row per column of every file extract writes: file, column, type,
+    /// unit, meaning, and for each table-cell column its table, templates,
+    /// printed row and column labels and the checks it takes part in. Every
+    /// run writes the same rows, for the files it wrote, as dictionary.csv
+    /// beside them.
+    ///
+    /// Example:
+    ///   nianbao schema > dictionary.csv
+    #[command(verbatim_doc_comment)]
+    Schema,
 }
 
 /// Exit codes of `check`, shown under its --help.

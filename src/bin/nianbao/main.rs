@@ -76,6 +76,17 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
         Some(Command::Crawl(args)) => cmd::crawl::run(args, cli.quiet),
         Some(Command::Run(args)) => cmd::run::run(args, cli.quiet),
         Some(Command::Check(args)) => cmd::check::run(args, cli.quiet),
+        Some(Command::Schema) => {
+            use std::io::Write;
+            let all = nianbao::dictionary::entries(nianbao::dictionary::Files {
+                jsonl: true,
+                csv: true,
+            });
+            std::io::stdout()
+                .lock()
+                .write_all(&nianbao::dictionary::to_csv(&all)?)?;
+            Ok(0)
+        }
         // The bundled default: extract fixtures/pages into output/.
         None => cmd::run::run(&args::RunArgs { config: None }, cli.quiet),
     }
