@@ -8,7 +8,7 @@
 //! * [`extract`]: body finding, sections, figures, metadata, standard tables → [`model::Report`];
 //! * [`check`]: blank inference and the tables' consistency checks;
 //! * [`sink`]: the output files, and [`dictionary`], what each of their columns holds;
-//! * [`pipeline`]: discovery, parallel extraction in input order, the manifest;
+//! * [`pipeline`]: discovery, parallel extraction in input order, the manifest and [`summary`], the run report;
 //! * [`fixtures`]: cases (an input and its expected report) compared field by field (`nianbao check`);
 //! * [`store`]: the page store that `fetch` and `crawl` write and `extract` reads;
 //! * [`fetch`]: polite, resumable downloads into the page store;
@@ -39,3 +39,4 @@ pub mod model;
 pub mod pipeline;
 pub mod sink;
 pub mod store;
+pub mod summary;

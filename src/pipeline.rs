@@ -559,6 +559,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         outputs.push("texts/".to_string());
     }
     outputs.push("dictionary.csv".to_string());
+    outputs.push("summary.html".to_string());
     outputs.push("manifest.json".to_string());
 
     let total = found.inputs.len() + found.missing.len();
@@ -571,6 +572,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         .collect();
     let mut writer = Writer {
         counts: Counts::default(),
+        digests: Vec::new(),
         ids: HashMap::new(),
         manifest: Vec::new(),
         done: 0,
@@ -711,7 +713,8 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     };
     progress(writer.done, total);
     writer.result?;
-    let (mut counts, mut manifest_inputs) = (writer.counts, writer.manifest);
+    let (mut counts, mut manifest_inputs, digests) =
+        (writer.counts, writer.manifest, writer.digests);
     let ids = writer.ids;
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
@@ -753,6 +756,11 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         source,
     })?;
     bytes.push(b'\n');
+    sink::write_file(
+        &opts.out,
+        "summary.html",
+        crate::summary::html(&digests, &manifest).as_bytes(),
+    )?;
     sink::write_file(&opts.out, "manifest.json", &bytes)?;
     Ok(manifest)
 }
@@ -822,6 +830,8 @@ struct Ready {
     body: Body,
     counts: Counts,
     input: ManifestInput,
+    /// What the run report keeps of the report.
+    digest: Option<crate::summary::Digest>,
 }
 
 /// What a [`Ready`] outcome is written from.
@@ -838,6 +848,10 @@ impl Ready {
     /// `defer`.
     fn new(sinks: &[Box<dyn Sink>], outcome: Outcome, defer: bool) -> Ready {
         let mut counts = Counts::default();
+        let digest = match &outcome {
+            Outcome::Extracted(x) => Some(crate::summary::Digest::of(&x.report)),
+            Outcome::Failed { .. } => None,
+        };
         let input = match &outcome {
             Outcome::Extracted(x) => {
                 let r = &x.report;
@@ -878,6 +892,7 @@ impl Ready {
             body,
             counts,
             input,
+            digest,
         }
     }
 }
@@ -885,6 +900,8 @@ impl Ready {
 /// What has been written so far.
 struct Writer {
     counts: Counts,
+    /// The digests of the reports written, for the run report.
+    digests: Vec<crate::summary::Digest>,
     /// Every report id written, with the input it came from.
     ids: HashMap<String, String>,
     manifest: Vec<ManifestInput>,
@@ -925,6 +942,7 @@ impl Writer {
             };
             self.counts.add(&ready.counts);
             self.manifest.push(ready.input);
+            self.digests.extend(ready.digest);
         }
         self.done += 1;
     }

@@ -433,7 +433,7 @@ fn dictionary_covers_every_column_and_states_match_values() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|f| f != "manifest.json")
+        .filter(|f| f != "manifest.json" && f != "summary.html")
         .collect();
     files.sort();
     let mut in_dictionary: Vec<String> = dictionary.iter().map(|(f, _)| f.clone()).collect();
@@ -524,6 +524,81 @@ fn dictionary_covers_every_column_and_states_match_values() {
         described.into_iter().collect::<Vec<_>>(),
         ["dictionary.csv", "failures.jsonl", "reports.jsonl"]
     );
+}
+
+/// Issue 16: every run writes summary.html; it parses, has its sections and
+/// charts, and names the failed checks of the fixture with broken numbers
+/// and that fixture.
+#[test]
+fn summary_html_lists_failed_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/pages",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let page = fs::read_to_string(dir.join("summary.html")).unwrap();
+    let dom = nianbao::html::Dom::parse(&page);
+    assert!(dom.warnings.is_empty());
+    assert_eq!(dom.title.as_deref(), Some("nianbao run report"));
+    let ids: Vec<&str> = dom
+        .descendants(0)
+        .filter(|&n| dom.name(n) == "h2")
+        .filter_map(|n| dom.attr(n, "id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "inputs", "years", "tables", "checks", "metadata", "warnings"
+        ]
+    );
+    assert!(dom.descendants(0).filter(|&n| dom.name(n) == "svg").count() >= 2);
+    assert!(dom.descendants(0).all(|n| dom.name(n) != "script"));
+    // The failed checks of the broken fixture, in the rows of the checks
+    // table, with the fixture named.
+    let checks = dom
+        .descendants(0)
+        .find(|&n| dom.name(n) == "h2" && dom.attr(n, "id") == Some("checks"))
+        .unwrap();
+    let mut rows = Vec::new();
+    let mut n = dom.next_in_order(checks, 0);
+    while n != nianbao::html::NONE && dom.name(n) != "h2" {
+        if dom.name(n) == "tr" {
+            let cells: Vec<String> = dom
+                .children(n)
+                .map(|c| dom.descendants(c).filter_map(|t| dom.text_of(t)).collect())
+                .collect();
+            rows.push(cells);
+        }
+        n = dom.next_in_order(n, 0);
+    }
+    let reports = read_lines(&dir.join("reports.jsonl"));
+    let broken = reports
+        .iter()
+        .find(|r| r["source"]["path"].as_str().unwrap().contains("broken"))
+        .unwrap();
+    let failed: Vec<&str> = broken["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    assert!(!failed.is_empty());
+    for rule in failed {
+        assert!(
+            rows.iter()
+                .any(|r| r[0] == rule && r[2].contains(broken["source"]["path"].as_str().unwrap())),
+            "{rule} not listed: {rows:?}"
+        );
+    }
 }
 
 /// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or

@@ -352,7 +352,8 @@ fn outputs_describe_one_run() {
             "dictionary.csv",
             "failures.jsonl",
             "manifest.json",
-            "reports.jsonl"
+            "reports.jsonl",
+            "summary.html"
         ]
     );
     // Without --text, last run's texts go.
