@@ -11,9 +11,10 @@ use crate::model::{T2_KEYS, T3_COLS, T3_REPORTED_ROWS, T3_ROWS, T4_GROUPS, T4_OU
 use crate::sink::csv::{CELL_COLUMNS, CHECK_COLUMNS, FIGURE_COLUMNS, REPORT_COLUMNS};
 
 /// Columns of `dictionary.csv`.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "file",
     "column",
+    "label",
     "type",
     "unit",
     "meaning",
@@ -31,6 +32,9 @@ pub struct Entry {
     pub file: &'static str,
     /// The column (or, for JSON lines, the top-level field).
     pub column: String,
+    /// A short name in Chinese (the second header row of `dataset.xlsx`):
+    /// for cell keys the printed row and column labels' last levels.
+    pub label: String,
     /// `string`, `integer`, `number`, `boolean`, `date` (ISO, `YYYY-MM-DD`),
     /// or `enum: a|b|c`.
     pub ty: String,
@@ -52,10 +56,11 @@ pub struct Entry {
 
 impl Entry {
     /// The fields in the order of [`COLUMNS`].
-    pub fn fields(&self) -> [&str; 10] {
+    pub fn fields(&self) -> [&str; 11] {
         [
             self.file,
             &self.column,
+            &self.label,
             &self.ty,
             &self.unit,
             &self.meaning,
@@ -72,6 +77,7 @@ fn plain(file: &'static str, column: &str, ty: &str, meaning: &str) -> Entry {
     Entry {
         file,
         column: column.to_string(),
+        label: label(column).to_string(),
         ty: ty.to_string(),
         meaning: meaning.to_string(),
         ..Entry::default()
@@ -87,6 +93,8 @@ pub struct Files {
     /// The CSV tables (`reports.csv`, `states.csv`, `figures.csv`,
     /// `cells.csv`, `checks.csv`).
     pub csv: bool,
+    /// `dataset.xlsx` (one row per sheet).
+    pub xlsx: bool,
 }
 
 /// The states a cell-key column of `states.csv` takes.
@@ -106,6 +114,31 @@ pub fn entries(files: Files) -> Vec<Entry> {
     if files.jsonl {
         reports_jsonl(&mut out);
     }
+    if files.xlsx {
+        for (sheet, meaning) in [
+            (
+                "reports",
+                "the rows and columns of reports.csv, typed; row 2: the labels; fills: yellow inferred, grey not applicable or text (printed text shown), light grey absent",
+            ),
+            ("states", "the rows and columns of states.csv"),
+            ("figures", "the rows and columns of figures.csv, typed"),
+            ("cells", "the rows and columns of cells.csv, typed"),
+            ("checks", "the rows and columns of checks.csv, typed"),
+            ("dictionary", "this dictionary, for every file"),
+        ] {
+            let mut e = plain("dataset.xlsx", sheet, "sheet", meaning);
+            e.label = match sheet {
+                "reports" => "报告",
+                "states" => "单元格状态",
+                "figures" => "数字",
+                "cells" => "表格单元格",
+                "checks" => "校验",
+                _ => "数据字典",
+            }
+            .to_string();
+            out.push(e);
+        }
+    }
     failures_jsonl(&mut out);
     for c in COLUMNS {
         out.push(plain(
@@ -115,6 +148,7 @@ pub fn entries(files: Files) -> Vec<Entry> {
             match c {
                 "file" => "the file a column belongs to",
                 "column" => "the column (for JSON lines: the top-level field)",
+                "label" => "a short Chinese name (for cell keys: the printed labels' last levels)",
                 "type" => "string, integer, number, boolean, date (YYYY-MM-DD) or enum: the values",
                 "unit" => "the unit of the column's numbers, when there is one",
                 "meaning" => "what the column holds",
@@ -452,7 +486,81 @@ fn cell_entry(file: &'static str, key: &str) -> Entry {
         }
     }
     e.meaning = format!("{}: {} / {}", e.table, e.row_label, e.column_label);
+    let last = |l: &str| l.rsplit(" · ").next().unwrap_or(l).to_string();
+    e.label = format!("{} · {}", last(&e.row_label), last(&e.column_label));
     e
+}
+
+/// The Chinese name of a column that is not a cell key (empty when it has
+/// none).
+fn label(column: &str) -> &'static str {
+    match column {
+        "id" => "报告编号",
+        "report_id" => "报告编号",
+        "path" | "input" => "文件路径",
+        "url" => "网址",
+        "sha256" => "SHA-256",
+        "bytes" => "字节数",
+        "encoding" => "编码",
+        "encoding_from" => "编码来源",
+        "title" => "标题",
+        "agency" => "发布机关",
+        "year" => "年度",
+        "published" => "发布日期",
+        "signed" => "落款日期",
+        "period_start" => "统计期限起",
+        "period_end" => "统计期限止",
+        "period" => "统计期限",
+        "template" => "模板",
+        "t2_status" => "表二读取情况",
+        "t2_reason" => "表二说明",
+        "t3_status" => "表三读取情况",
+        "t3_reason" => "表三说明",
+        "t4_status" => "表四读取情况",
+        "t4_reason" => "表四说明",
+        "tables" => "表格读取情况",
+        "sections" => "章节数",
+        "figures" => "数字数",
+        "cells" => "表格单元格数",
+        "warnings" => "警告",
+        "checks_pass" => "校验通过数",
+        "checks_fail" => "校验未通过数",
+        "checks_na" => "无法校验数",
+        "section" => "章节",
+        "label" => "所计事项",
+        "value" => "数值",
+        "unit" => "单位",
+        "qualifier" => "修饰",
+        "text" => "原文",
+        "start" => "起始位置",
+        "end" => "结束位置",
+        "raw" => "原样",
+        "key" => "单元格键",
+        "table" => "表",
+        "row" => "行",
+        "column" => "列",
+        "state" => "状态",
+        "inferred" => "推断",
+        "source" => "来源",
+        "page" => "页码",
+        "rule" => "规则",
+        "status" => "结果",
+        "expected" => "应为",
+        "actual" => "实为",
+        "detail" => "关系",
+        "stage" => "阶段",
+        "error" => "原因",
+        "file" => "文件",
+        "type" => "类型",
+        "meaning" => "含义",
+        "templates" => "模板",
+        "row_label" => "行标签",
+        "column_label" => "列标签",
+        "checks" => "校验",
+        "schema_version" => "版本",
+        "extra_rows" => "模板外的行",
+        _ => "",
+    }
 }
 
 fn t2_row(table: &str, row: &str) -> &'static str {
@@ -610,12 +718,16 @@ mod tests {
         let all = entries(Files {
             jsonl: true,
             csv: true,
+            xlsx: true,
         });
         let cells: Vec<&Entry> = all
             .iter()
             .filter(|e| e.file == "reports.csv" && e.column.contains("__"))
             .collect();
         assert_eq!(cells.len(), cell_key_count());
+        for e in &all {
+            assert!(!e.label.is_empty(), "{e:?} has no label");
+        }
         for e in &cells {
             assert!(
                 !e.row_label.is_empty() && !e.column_label.is_empty(),
@@ -650,6 +762,7 @@ mod tests {
         let all = entries(Files {
             jsonl: true,
             csv: true,
+            xlsx: true,
         });
         let ty = |file: &str, col: &str| {
             all.iter()

@@ -406,8 +406,11 @@ fn sidecar(path: &Path) -> (Option<String>, Option<String>) {
 pub struct Formats {
     /// `reports.jsonl`.
     pub jsonl: bool,
-    /// `reports.csv`, `figures.csv`, `cells.csv`, `checks.csv`.
+    /// `reports.csv`, `states.csv`, `figures.csv`, `cells.csv`,
+    /// `checks.csv`.
     pub csv: bool,
+    /// `dataset.xlsx`.
+    pub xlsx: bool,
 }
 
 /// How to run.
@@ -551,6 +554,10 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
             ]
             .map(String::from),
         );
+    }
+    if opts.formats.xlsx {
+        sinks.push(Box::new(sink::xlsx::XlsxBook::create(&opts.out)?));
+        outputs.push("dataset.xlsx".to_string());
     }
     sinks.push(Box::new(sink::jsonl::FailuresJsonl::create(&opts.out)?));
     outputs.push("failures.jsonl".to_string());
@@ -731,6 +738,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     let dictionary = crate::dictionary::entries(crate::dictionary::Files {
         jsonl: opts.formats.jsonl,
         csv: opts.formats.csv,
+        xlsx: opts.formats.xlsx,
     });
     let dictionary = crate::dictionary::to_csv(&dictionary).map_err(|source| Error::Csv {
         what: "dictionary.csv",
@@ -773,6 +781,9 @@ fn prune(opts: &Options, ids: &HashMap<String, String>) -> Result<()> {
     let mut stale: Vec<PathBuf> = Vec::new();
     if !opts.formats.jsonl {
         stale.push(opts.out.join("reports.jsonl"));
+    }
+    if !opts.formats.xlsx {
+        stale.push(opts.out.join("dataset.xlsx"));
     }
     if !opts.formats.csv {
         for f in [

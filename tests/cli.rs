@@ -419,7 +419,8 @@ fn dictionary_covers_every_column_and_states_match_values() {
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     for row in r.records() {
         let row = row.unwrap();
-        assert!(!row[4].is_empty(), "{row:?} has no meaning");
+        let meaning = header.iter().position(|h| h == "meaning").unwrap();
+        assert!(!row[meaning].is_empty(), "{row:?} has no meaning");
         dictionary.push((row[0].to_string(), row[1].to_string()));
     }
     let described = |file: &str| -> Vec<String> {
@@ -450,6 +451,10 @@ fn dictionary_covers_every_column_and_states_match_values() {
                 r.headers().unwrap().iter().map(String::from).collect()
             };
             assert_eq!(columns, described(file), "{file}");
+        } else if file == "dataset.xlsx" {
+            use calamine::{Reader, Xlsx, open_workbook};
+            let book: Xlsx<_> = open_workbook(&path).unwrap();
+            assert_eq!(book.sheet_names(), described(file));
         } else {
             let mut keys: Vec<String> = Vec::new();
             for line in read_lines(&path) {
@@ -599,6 +604,125 @@ fn summary_html_lists_failed_checks() {
             "{rule} not listed: {rows:?}"
         );
     }
+}
+
+/// Issue 16: dataset.xlsx holds the rows of the CSV tables, typed (numbers
+/// as numbers, text as text, no formula), with the column names and their
+/// labels on two header rows; not-applicable and text cells of reports show
+/// their printed text where the CSV is empty.
+#[test]
+fn xlsx_holds_the_csv_rows_typed() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    fs::create_dir_all(tmp.path().join("in")).unwrap();
+    for e in fs::read_dir(project().join("fixtures/pages"))
+        .unwrap()
+        .flatten()
+    {
+        let to = tmp.path().join("in").join(e.file_name());
+        fs::create_dir_all(&to).unwrap();
+        for f in fs::read_dir(e.path()).unwrap().flatten() {
+            if f.file_name() != "expected.json" {
+                fs::copy(f.path(), to.join(f.file_name())).unwrap();
+            }
+        }
+    }
+    fs::write(
+        tmp.path().join("in/formula.txt"),
+        "某某县2022年政府信息公开工作年度报告\n一、总体情况\n=受理依申请公开63件,+SUM(A1)9件。\n",
+    )
+    .unwrap();
+    let out = nianbao(
+        &["extract", "in", "--out", dir.to_str().unwrap(), "-q"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let mut book: Xlsx<_> = open_workbook(dir.join("dataset.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "reports",
+            "states",
+            "figures",
+            "cells",
+            "checks",
+            "dictionary"
+        ]
+    );
+    let mut dictionary = csv::Reader::from_path(dir.join("dictionary.csv")).unwrap();
+    let types: Vec<(String, String, String)> = dictionary
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string(), r[3].to_string()) // file, column, type
+        })
+        .collect();
+    let (_, rh, reports_csv) = csv_rows(&dir.join("reports.csv"));
+    let (_, _, states_csv) = csv_rows(&dir.join("states.csv"));
+    let mut checked = 0;
+    for sheet in ["reports", "states", "figures", "cells", "checks"] {
+        let file = format!("{sheet}.csv");
+        let (header, _, rows) = csv_rows(&dir.join(&file));
+        let range = book.worksheet_range(sheet).unwrap();
+        let grid: Vec<&[Data]> = range.rows().collect();
+        let names: Vec<String> = grid[0].iter().map(|c| c.to_string()).collect();
+        assert_eq!(names, header, "{sheet}");
+        assert_eq!(grid.len() - 2, rows.len(), "{sheet}: rows");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, field) in row.iter().enumerate() {
+                let cell = grid[r + 2].get(c).unwrap_or(&Data::Empty);
+                let ty = &types
+                    .iter()
+                    .find(|(f, col, _)| *f == file && *col == header[c])
+                    .unwrap()
+                    .2;
+                match cell {
+                    Data::Float(v) => {
+                        assert!(
+                            ty == "number" || ty == "integer",
+                            "{sheet} {}: {ty}",
+                            header[c]
+                        );
+                        assert_eq!(*v, field.parse::<f64>().unwrap(), "{sheet} {}", header[c]);
+                    }
+                    Data::String(s) if field.is_empty() => {
+                        // Only the reports sheet shows a printed text where
+                        // the CSV has no number.
+                        assert_eq!(sheet, "reports");
+                        let i = rh.iter().position(|h| *h == header[c]).unwrap();
+                        let state = &states_csv[r][i - 24];
+                        assert!(matches!(state.as_str(), "na" | "text"), "{s} is {state}");
+                        assert_eq!(reports_csv[r][i], "");
+                    }
+                    Data::String(s) => assert_eq!(s, field, "{sheet} {}", header[c]),
+                    Data::Bool(b) => assert_eq!(b.to_string(), *field),
+                    Data::Empty => assert_eq!(field, "", "{sheet} {}", header[c]),
+                    other => panic!("{sheet} {}: {other:?}", header[c]),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+    let formulas = book.worksheet_formula("figures").unwrap();
+    assert!(formulas.cells().all(|(_, _, f)| f.is_empty()));
+    let figures = book.worksheet_range("figures").unwrap();
+    assert!(figures.rows().any(|r| {
+        r.iter()
+            .any(|c| matches!(c, Data::String(s) if s.starts_with("=受理")))
+    }));
+}
+
+/// A CSV file's header, the same as a lookup list, and its rows.
+fn csv_rows(path: &Path) -> (Vec<String>, Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header.clone(), header, rows)
 }
 
 /// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or

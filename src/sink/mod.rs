@@ -12,6 +12,7 @@
 
 pub mod csv;
 pub mod jsonl;
+pub mod xlsx;
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};

@@ -323,7 +323,7 @@ pub struct ExtractArgs {
         long,
         value_name = "FORMATS",
         value_delimiter = ',',
-        default_value = "jsonl,csv"
+        default_value = "jsonl,csv,xlsx"
     )]
     pub format: Vec<Format>,
 
@@ -346,6 +346,8 @@ pub struct ExtractArgs {
 pub enum Format {
     /// reports.jsonl
     Jsonl,
-    /// reports.csv, figures.csv, cells.csv, checks.csv
+    /// reports.csv, states.csv, figures.csv, cells.csv, checks.csv
     Csv,
+    /// dataset.xlsx: the CSV tables as typed sheets, with the dictionary
+    Xlsx,
 }

@@ -81,6 +81,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             let all = nianbao::dictionary::entries(nianbao::dictionary::Files {
                 jsonl: true,
                 csv: true,
+                xlsx: true,
             });
             std::io::stdout()
                 .lock()

@@ -22,6 +22,7 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> anyhow::Result<u8> {
         formats: Formats {
             jsonl: args.format.contains(&Format::Jsonl),
             csv: args.format.contains(&Format::Csv),
+            xlsx: args.format.contains(&Format::Xlsx),
         },
         texts: args.text,
         max_bytes: args.max_bytes,

@@ -185,17 +185,19 @@ pub fn execute(c: &Config, quiet: bool) -> anyhow::Result<u8> {
         None => Formats {
             jsonl: true,
             csv: true,
+            xlsx: true,
         },
         Some(list) => {
             for f in list {
                 ensure!(
-                    matches!(f.as_str(), "jsonl" | "csv"),
-                    "[extract] formats: unknown format {f:?} (jsonl, csv)"
+                    matches!(f.as_str(), "jsonl" | "csv" | "xlsx"),
+                    "[extract] formats: unknown format {f:?} (jsonl, csv, xlsx)"
                 );
             }
             Formats {
                 jsonl: list.iter().any(|f| f == "jsonl"),
                 csv: list.iter().any(|f| f == "csv"),
+                xlsx: list.iter().any(|f| f == "xlsx"),
             }
         }
     };
