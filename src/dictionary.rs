@@ -266,10 +266,17 @@ fn figures_csv(out: &mut Vec<Entry>) {
             "section" => ("integer", "number of the section the figure is in"),
             "label" => (
                 "string",
-                "the words the figure counts, from the same clause",
+                "the words the figure counts (its clause, else the clause before it; a share: the label of the figure it is a share of, and 占比)",
             ),
             "value" => ("number", "the number, with 万/亿 applied"),
-            "unit" => ("string", "the measure word as printed (件, 条, %, 万元 …)"),
+            "unit" => (
+                "string",
+                "the measure word as printed (件, 条, 條, %, 万元 …)",
+            ),
+            "unit_simplified" => (
+                "string",
+                "unit in simplified characters (條 → 条, 項 → 项): group by this",
+            ),
             "qualifier" => (
                 "enum: exact|approx|more_than|less_than|nearly",
                 "how the text qualifies the number (约, 余, 超过, 不足, 近 …)",
@@ -530,6 +537,7 @@ fn label(column: &str) -> &'static str {
         "label" => "所计事项",
         "value" => "数值",
         "unit" => "单位",
+        "unit_simplified" => "单位（简体）",
         "qualifier" => "修饰",
         "text" => "原文",
         "start" => "起始位置",

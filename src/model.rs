@@ -288,9 +288,14 @@ pub struct Figure {
     pub value: f64,
     /// The measure word as written, without 万/亿 and the qualifier.
     pub unit: String,
+    /// `unit` in simplified characters (條 → 条, 項 → 项, 個 → 个), to group
+    /// figures by.
+    pub unit_simplified: String,
     /// The qualifier.
     pub qualifier: Qualifier,
-    /// The words the figure counts, from the same clause.
+    /// The words the figure counts: from its clause, or, when that has
+    /// none, from the clause before it; a share (占33.9%) is labelled with
+    /// the label of the figure before it and 占比.
     pub label: String,
     /// The number of the section the figure is in.
     pub section: Option<u32>,

@@ -121,7 +121,7 @@ fn csv_outputs_have_their_contract_headers() {
     };
     assert_eq!(
         first_line("figures.csv"),
-        "report_id,section,label,value,unit,qualifier,text,start,end,raw"
+        "report_id,section,label,value,unit,unit_simplified,qualifier,text,start,end,raw"
     );
     assert_eq!(
         first_line("cells.csv"),
@@ -137,7 +137,7 @@ fn csv_outputs_have_their_contract_headers() {
     assert!(header.ends_with(",checks_pass,checks_fail,checks_na"));
     let figures = fs::read_to_string(tmp.path().join("figures.csv")).unwrap();
     assert!(
-        figures.lines().any(|l| l.contains(",1339,件,exact,")),
+        figures.lines().any(|l| l.contains(",1339,件,件,exact,")),
         "{figures}"
     );
     let manifest: serde_json::Value =

@@ -276,14 +276,31 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
             None => {}
         }
     }
-    let mut figures = Vec::with_capacity(found.len());
+    let mut figures: Vec<Figure> = Vec::with_capacity(found.len());
     let mut prev_end = 0;
     for f in &found {
-        let (label_start, label_end) = label_span(folded, f, prev_end);
-        let unit = match f.unit_override {
-            Some(u) => u.to_string(),
-            None => text[f.unit_start..f.unit_end].to_string(),
+        let (mut label_start, mut label_end) = label_span(folded, f, prev_end);
+        if text[label_start..label_end].trim().is_empty() {
+            (label_start, label_end) = label_before(folded, f.raw_start, prev_end);
+        }
+        let (unit, unit_simplified) = match f.unit_override {
+            Some(u) => (u.to_string(), crate::decode::normalize::fold(u)),
+            None => (
+                text[f.unit_start..f.unit_end].to_string(),
+                folded[f.unit_start..f.unit_end].to_string(),
+            ),
         };
+        let mut label = text[label_start..label_end].trim().to_string();
+        // A share (予以公开258件,占33.9%) is the share of what the figure
+        // before it in the sentence counts.
+        if is_share_word(&label)
+            && let Some(prev) = figures.last()
+            && !prev.label.is_empty()
+            && !is_share_word(&prev.label)
+            && !text[prev_end..f.raw_start].contains(SENTENCE_ENDS)
+        {
+            label = format!("{}占比", prev.label);
+        }
         let span_start = label_start.min(f.raw_start);
         let span_end = label_end.max(f.raw_end);
         let start = index.char_at(span_start);
@@ -292,8 +309,9 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
         figures.push(Figure {
             value: f.value,
             unit,
+            unit_simplified,
             qualifier: f.qualifier,
-            label: text[label_start..label_end].trim().to_string(),
+            label,
             section: section_of(sections, raw_start_char),
             text: text[span_start..span_end].to_string(),
             start,
@@ -765,6 +783,51 @@ fn quote_spans(f: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// What ends a sentence, for the figures a share can refer back to.
+const SENTENCE_ENDS: [char; 5] = ['。', ';', '；', '\n', '!'];
+
+/// Whether a label is only the words of a share (占, 约占, 占比为, 所占比例为):
+/// the figure is a share of something the label does not name.
+fn is_share_word(label: &str) -> bool {
+    label.contains('占')
+        && label.chars().count() <= 6
+        && label.chars().all(|c| {
+            matches!(
+                c,
+                '占' | '比' | '例' | '约' | '为' | '达' | '所' | '总' | '数' | '的' | '重'
+            )
+        })
+}
+
+/// The label of a figure whose own clause has no words (微博账号(1个),
+/// 不予公开(三类内部事务信息)2条, 公开镇财政信息,1条): the words of the clause
+/// before it, parentheses kept, back to the previous break or figure; an
+/// empty span when there are none.
+fn label_before(f: &str, raw_start: usize, prev_end: usize) -> (usize, usize) {
+    let floor = back(f, raw_start, 120).max(prev_end.min(raw_start));
+    let mut end = raw_start;
+    for (i, c) in f[floor..raw_start].char_indices().rev() {
+        if matches!(c, ',' | '，' | '(' | '（' | ' ' | '、') {
+            end = floor + i;
+        } else {
+            break;
+        }
+    }
+    let start = f[floor..end]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_clause_break(c) && !matches!(c, '(' | ')' | '（' | '）'))
+        .map_or(floor, |(i, c)| floor + i + c.len_utf8());
+    let words = &f[start..end];
+    if !words.chars().any(crate::decode::normalize::is_han)
+        || words.contains(['(', '（']) && !words.contains([')', '）'])
+    {
+        return (raw_start, raw_start);
+    }
+    let lead = words.len() - words.trim_start().len();
+    (start + lead, end)
+}
+
 /// The label's byte span: the clause words before the figure, or, when the
 /// figure opens its clause (收到248条网民留言), the words after it.
 fn label_span(f: &str, fig: &Found, prev_end: usize) -> (usize, usize) {
@@ -968,6 +1031,43 @@ mod tests {
         let v = figs("市直各部门实行一把手负责、一名领导分管、一个机构主办的“三个一”管理模式");
         assert!(v.is_empty(), "{v:?}");
         assert_eq!(one("明确一名办公室人员负责"), (1.0, "名".into(), "exact"));
+    }
+
+    /// Issue 16: every figure has a label an analyst can group by: a share
+    /// names what it is a share of, a figure in parentheses or after a
+    /// closed clause takes the words before it; units have a simplified
+    /// form.
+    #[test]
+    fn shares_and_wordless_clauses_are_labelled() {
+        let got = |s: &str| -> Vec<(String, String)> {
+            let t = normalize(s);
+            let f = fold(&t);
+            let ix = CharIndex::new(&t);
+            extract(&t, &f, &[], &ix)
+                .into_iter()
+                .map(|f| (f.label, f.unit_simplified))
+                .collect()
+        };
+        assert_eq!(
+            got("全年依申请公开办结112件,占比为45.5%;驳回23件,约占9.3%。"),
+            [
+                ("全年依申请公开办结".into(), "件".into()),
+                ("全年依申请公开办结占比".into(), "%".into()),
+                ("驳回".into(), "件".into()),
+                ("驳回占比".into(), "%".into()),
+            ]
+        );
+        assert_eq!(
+            got("开通政务抖音号(3个),在政务新媒体公开通知公告,26条;驳回申请(属于重复申请)7件。"),
+            [
+                ("开通政务抖音号".into(), "个".into()),
+                ("在政务新媒体公开通知公告".into(), "条".into()),
+                ("驳回申请(属于重复申请)".into(), "件".into()),
+            ]
+        );
+        assert_eq!(got("共發布資訊12條"), [("共發布資訊".into(), "条".into())]);
+        // A share at the start of a sentence names nothing before it.
+        assert_eq!(got("占78.5%。"), [("占".into(), "%".into())]);
     }
 
     #[test]

@@ -47,12 +47,13 @@ pub const REPORT_COLUMNS: [&str; 25] = [
 ];
 
 /// Columns of `figures.csv`.
-pub const FIGURE_COLUMNS: [&str; 10] = [
+pub const FIGURE_COLUMNS: [&str; 11] = [
     "report_id",
     "section",
     "label",
     "value",
     "unit",
+    "unit_simplified",
     "qualifier",
     "text",
     "start",
@@ -310,6 +311,7 @@ impl Sink for CsvTables {
             w.text(&f.label)?;
             w.number(Some(f.value))?;
             w.text(&f.unit)?;
+            w.text(&f.unit_simplified)?;
             w.field(f.qualifier.as_str())?;
             w.text(&f.text)?;
             w.count(f.start)?;

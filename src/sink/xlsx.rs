@@ -373,6 +373,7 @@ impl Sink for XlsxBook {
             f.text(&x.label, Look::Plain);
             f.number(x.value, Look::Plain);
             f.text(&x.unit, Look::Plain);
+            f.text(&x.unit_simplified, Look::Plain);
             f.text(x.qualifier.as_str(), Look::Plain);
             f.text(&x.text, Look::Plain);
             f.number(x.start as f64, Look::Plain);
@@ -380,7 +381,7 @@ impl Sink for XlsxBook {
             f.text(&x.raw, Look::Plain);
             f.end();
         }
-        debug_assert_eq!(FIGURE_COLUMNS.len(), 10);
+        debug_assert_eq!(FIGURE_COLUMNS.len(), 11);
         let mut cells = Row(Vec::with_capacity(r.cells.len() * 80));
         for (key, c) in &r.cells {
             let mut parts = key.splitn(3, "__");
