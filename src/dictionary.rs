@@ -118,7 +118,7 @@ pub fn entries(files: Files) -> Vec<Entry> {
         for (sheet, meaning) in [
             (
                 "reports",
-                "the rows and columns of reports.csv, typed; row 2: the labels; fills: yellow inferred, grey not applicable or text (printed text shown), light grey absent",
+                "the rows and columns of reports.csv, typed; row 2: the labels; fills: yellow inferred, grey not applicable or text (printed text shown)",
             ),
             ("states", "the rows and columns of states.csv"),
             ("figures", "the rows and columns of figures.csv, typed"),
