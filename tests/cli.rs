@@ -401,19 +401,7 @@ fn check_diffs_fixtures_and_blesses_them() {
 /// reports.csv leaves empty.
 #[test]
 fn dictionary_covers_every_column_and_states_match_values() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("out");
-    let out = nianbao(
-        &[
-            "extract",
-            "fixtures/pages",
-            "--out",
-            dir.to_str().unwrap(),
-            "-q",
-        ],
-        &project(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (tmp, dir) = extracted_fixtures();
     let mut dictionary: Vec<(String, String)> = Vec::new();
     let mut r = csv::Reader::from_path(dir.join("dictionary.csv")).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
@@ -474,17 +462,8 @@ fn dictionary_covers_every_column_and_states_match_values() {
 
     // Each empty cell of reports.csv is told apart by states.csv, and each
     // number is a printed one or an inferred one.
-    let read = |file: &str| {
-        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
-        let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-        let rows: Vec<Vec<String>> = r
-            .records()
-            .map(|x| x.unwrap().iter().map(String::from).collect())
-            .collect();
-        (h, rows)
-    };
-    let (rh, reports) = read("reports.csv");
-    let (sh, states) = read("states.csv");
+    let (rh, reports) = csv_rows(&dir.join("reports.csv"));
+    let (sh, states) = csv_rows(&dir.join("states.csv"));
     assert_eq!(reports.len(), states.len());
     let mut seen = BTreeSet::new();
     for (report, state) in reports.iter().zip(&states) {
@@ -536,19 +515,7 @@ fn dictionary_covers_every_column_and_states_match_values() {
 /// and that fixture.
 #[test]
 fn summary_html_lists_failed_checks() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("out");
-    let out = nianbao(
-        &[
-            "extract",
-            "fixtures/pages",
-            "--out",
-            dir.to_str().unwrap(),
-            "-q",
-        ],
-        &project(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (_tmp, dir) = extracted_fixtures();
     let page = fs::read_to_string(dir.join("summary.html")).unwrap();
     let dom = nianbao::html::Dom::parse(&page);
     assert!(dom.warnings.is_empty());
@@ -659,12 +626,12 @@ fn xlsx_holds_the_csv_rows_typed() {
             (r[0].to_string(), r[1].to_string(), r[3].to_string()) // file, column, type
         })
         .collect();
-    let (_, rh, reports_csv) = csv_rows(&dir.join("reports.csv"));
-    let (_, _, states_csv) = csv_rows(&dir.join("states.csv"));
+    let (rh, reports_csv) = csv_rows(&dir.join("reports.csv"));
+    let (_, states_csv) = csv_rows(&dir.join("states.csv"));
     let mut checked = 0;
     for sheet in ["reports", "states", "figures", "cells", "checks"] {
         let file = format!("{sheet}.csv");
-        let (header, _, rows) = csv_rows(&dir.join(&file));
+        let (header, rows) = csv_rows(&dir.join(&file));
         let range = book.worksheet_range(sheet).unwrap();
         let grid: Vec<&[Data]> = range.rows().collect();
         let names: Vec<String> = grid[0].iter().map(|c| c.to_string()).collect();
@@ -715,15 +682,34 @@ fn xlsx_holds_the_csv_rows_typed() {
     }));
 }
 
-/// A CSV file's header, the same as a lookup list, and its rows.
-fn csv_rows(path: &Path) -> (Vec<String>, Vec<String>, Vec<Vec<String>>) {
+/// A CSV file's header and its rows.
+fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     let rows = r
         .records()
         .map(|x| x.unwrap().iter().map(String::from).collect())
         .collect();
-    (header.clone(), header, rows)
+    (header, rows)
+}
+
+/// The bundled fixtures extracted with the default formats: the temporary
+/// folder (kept alive by the caller) and the output folder in it.
+fn extracted_fixtures() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/pages",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    (tmp, dir)
 }
 
 /// Forty-one broken or hostile pages in one run: each ends in reports.jsonl or
