@@ -216,23 +216,45 @@ pub fn html(digests: &[Digest], m: &Manifest) -> String {
             c.with_warnings.to_string(),
         ]],
     ));
-    let not_ok: Vec<Vec<String>> = m
+    // Failed inputs one by one (the first hundred); skipped ones by reason.
+    let failed: Vec<Vec<String>> = m
         .inputs
         .iter()
-        .filter(|i| i.outcome != "ok")
+        .filter(|i| i.outcome == "failed")
+        .take(100)
         .map(|i| {
             vec![
                 i.path.clone(),
-                i.outcome.to_string(),
                 i.stage.map(|st| st.to_string()).unwrap_or_default(),
                 i.error.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    if not_ok.is_empty() {
-        s.push_str("<p>Every input gave a report.</p>\n");
+    if failed.is_empty() {
+        s.push_str("<p>No input failed.</p>\n");
     } else {
-        s.push_str(&table(&["input", "outcome", "stage", "reason"], &not_ok));
+        s.push_str(&table(&["failed input", "stage", "reason"], &failed));
+        if c.failed > failed.len() {
+            let _ = writeln!(
+                s,
+                "<p>… and {} more (failures.jsonl lists them all).</p>",
+                c.failed - failed.len()
+            );
+        }
+    }
+    let mut skipped: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for i in m.inputs.iter().filter(|i| i.outcome == "skipped") {
+        skipped
+            .entry(i.error.as_deref().unwrap_or(""))
+            .or_default()
+            .push(i.path.clone());
+    }
+    if !skipped.is_empty() {
+        let rows: Vec<Vec<String>> = skipped
+            .iter()
+            .map(|(why, paths)| vec![why.to_string(), paths.len().to_string(), listed(paths)])
+            .collect();
+        s.push_str(&table(&["skipped because", "inputs", "which"], &rows));
     }
 
     s.push_str("<h2 id=\"years\">Reports by year and template</h2>\n");
