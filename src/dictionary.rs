@@ -7,7 +7,9 @@
 //! labels (Chinese, as in the template, docs/formats.md) and the checks the
 //! cell takes part in.
 
-use crate::model::{T2_KEYS, T3_COLS, T3_REPORTED_ROWS, T3_ROWS, T4_GROUPS, T4_OUTCOMES};
+use crate::model::{
+    T2_KEYS, T3_COLS, T3_REPORTED_ROWS, T3_ROW_LABELS, T3_ROWS, T4_GROUPS, T4_OUTCOMES,
+};
 use crate::sink::csv::{CELL_COLUMNS, CHECK_COLUMNS, FIGURE_COLUMNS, REPORT_COLUMNS};
 
 /// Columns of `dictionary.csv`.
@@ -468,7 +470,7 @@ fn cell_entry(file: &'static str, key: &str) -> Entry {
                 _ => "2021, 2019",
             }
             .into();
-            e.row_label = t3_row(row).into();
+            e.row_label = t3_row(row);
             e.column_label = t3_column(col).into();
             e.checks = t3_checks(row, col).join(", ");
         }
@@ -604,55 +606,36 @@ fn t2_column(table: &str, row: &str, col: &str) -> &'static str {
     }
 }
 
-fn t3_row(row: &str) -> &'static str {
+/// A table-3 row's label path: part, group and row as printed
+/// ([`T3_ROW_LABELS`]).
+fn t3_row(row: &str) -> String {
+    const RESULTS: &str = "三、本年度办理结果";
+    let group_of = |prefix: &str| {
+        T3_ROW_LABELS
+            .iter()
+            .find(|(k, _, g)| k.starts_with(prefix) && g.is_some())
+            .and_then(|(_, _, g)| *g)
+            .unwrap_or("")
+    };
+    if let Some(group) = row.strip_suffix("_total_reported") {
+        return format!(
+            "{RESULTS} · {} (subtotal printed on the label row)",
+            group_of(&format!("{group}_"))
+        );
+    }
+    let Some((_, label, _)) = T3_ROW_LABELS.iter().find(|(k, _, _)| *k == row) else {
+        return String::new();
+    };
     match row {
-        "new_received" => "一、本年新收政府信息公开申请数量",
-        "carried_over" => "二、上年结转政府信息公开申请数量",
-        "granted" => "三、本年度办理结果 · （一）予以公开",
-        "partial" => {
-            "三、本年度办理结果 · （二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+        "new_received" | "carried_over" | "carried_forward" => label.to_string(),
+        "other_total" | "granted" | "partial" | "results_total" => format!("{RESULTS} · {label}"),
+        _ => {
+            let prefix = ["denied_", "unable_", "not_processed_", "other_"]
+                .into_iter()
+                .find(|p| row.starts_with(p))
+                .unwrap_or("");
+            format!("{RESULTS} · {} · {label}", group_of(prefix))
         }
-        "denied_state_secret" => "三、本年度办理结果 · （三）不予公开 · 1.属于国家秘密",
-        "denied_law_prohibited" => {
-            "三、本年度办理结果 · （三）不予公开 · 2.其他法律行政法规禁止公开"
-        }
-        "denied_security_stability" => "三、本年度办理结果 · （三）不予公开 · 3.危及“三安全一稳定”",
-        "denied_third_party" => "三、本年度办理结果 · （三）不予公开 · 4.保护第三方合法权益",
-        "denied_internal_affairs" => "三、本年度办理结果 · （三）不予公开 · 5.属于三类内部事务信息",
-        "denied_process_info" => "三、本年度办理结果 · （三）不予公开 · 6.属于四类过程性信息",
-        "denied_enforcement_file" => "三、本年度办理结果 · （三）不予公开 · 7.属于行政执法案卷",
-        "denied_admin_query" => "三、本年度办理结果 · （三）不予公开 · 8.属于行政查询事项",
-        "unable_not_held" => "三、本年度办理结果 · （四）无法提供 · 1.本机关不掌握相关政府信息",
-        "unable_needs_creation" => {
-            "三、本年度办理结果 · （四）无法提供 · 2.没有现成信息需要另行制作"
-        }
-        "unable_still_unclear" => "三、本年度办理结果 · （四）无法提供 · 3.补正后申请内容仍不明确",
-        "not_processed_petition" => "三、本年度办理结果 · （五）不予处理 · 1.信访举报投诉类申请",
-        "not_processed_duplicate" => "三、本年度办理结果 · （五）不予处理 · 2.重复申请",
-        "not_processed_publication" => "三、本年度办理结果 · （五）不予处理 · 3.要求提供公开出版物",
-        "not_processed_excessive" => {
-            "三、本年度办理结果 · （五）不予处理 · 4.无正当理由大量反复申请"
-        }
-        "not_processed_confirmation" => {
-            "三、本年度办理结果 · （五）不予处理 · 5.要求行政机关确认或重新出具已获取信息"
-        }
-        "other_no_correction" => {
-            "三、本年度办理结果 · （六）其他处理 · 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
-        }
-        "other_fee_unpaid" => {
-            "三、本年度办理结果 · （六）其他处理 · 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
-        }
-        "other_other" => "三、本年度办理结果 · （六）其他处理 · 3.其他",
-        "other_total" => "三、本年度办理结果 · （六）其他处理",
-        "results_total" => "三、本年度办理结果 · （七）总计",
-        "carried_forward" => "四、结转下年度继续办理",
-        "denied_total_reported" => {
-            "三、本年度办理结果 · （三）不予公开 (subtotal printed on the label row)"
-        }
-        "unable_total_reported" => {
-            "三、本年度办理结果 · （四）无法提供 (subtotal printed on the label row)"
-        }
-        _ => "三、本年度办理结果 · （五）不予处理 (subtotal printed on the label row)",
     }
 }
 

@@ -462,6 +462,67 @@ pub fn format_number(v: f64) -> String {
     }
 }
 
+/// Table 3's rows as the template prints them (docs/formats.md), in the
+/// order of [`T3_ROWS`]: key, the row's own label, and the label printed
+/// over the first row of its part or group (三、本年度办理结果, （三）不予公开 …).
+/// `other_total` is the 2019 （六） as one row.
+pub const T3_ROW_LABELS: [(&str, &str, Option<&str>); 26] = [
+    ("new_received", "一、本年新收政府信息公开申请数量", None),
+    ("carried_over", "二、上年结转政府信息公开申请数量", None),
+    ("granted", "（一）予以公开", Some("三、本年度办理结果")),
+    (
+        "partial",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        None,
+    ),
+    (
+        "denied_state_secret",
+        "1.属于国家秘密",
+        Some("（三）不予公开"),
+    ),
+    ("denied_law_prohibited", "2.其他法律行政法规禁止公开", None),
+    ("denied_security_stability", "3.危及“三安全一稳定”", None),
+    ("denied_third_party", "4.保护第三方合法权益", None),
+    ("denied_internal_affairs", "5.属于三类内部事务信息", None),
+    ("denied_process_info", "6.属于四类过程性信息", None),
+    ("denied_enforcement_file", "7.属于行政执法案卷", None),
+    ("denied_admin_query", "8.属于行政查询事项", None),
+    (
+        "unable_not_held",
+        "1.本机关不掌握相关政府信息",
+        Some("（四）无法提供"),
+    ),
+    ("unable_needs_creation", "2.没有现成信息需要另行制作", None),
+    ("unable_still_unclear", "3.补正后申请内容仍不明确", None),
+    (
+        "not_processed_petition",
+        "1.信访举报投诉类申请",
+        Some("（五）不予处理"),
+    ),
+    ("not_processed_duplicate", "2.重复申请", None),
+    ("not_processed_publication", "3.要求提供公开出版物", None),
+    ("not_processed_excessive", "4.无正当理由大量反复申请", None),
+    (
+        "not_processed_confirmation",
+        "5.要求行政机关确认或重新出具已获取信息",
+        None,
+    ),
+    (
+        "other_no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        Some("（六）其他处理"),
+    ),
+    (
+        "other_fee_unpaid",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        None,
+    ),
+    ("other_other", "3.其他", None),
+    ("other_total", "（六）其他处理", None),
+    ("results_total", "（七）总计", None),
+    ("carried_forward", "四、结转下年度继续办理", None),
+];
+
 /// Table 3 row keys in template order (docs/formats.md, Table 3), with the
 /// 2019/hybrid `other_total` row after the three 2021 （六） sub-rows.
 pub const T3_ROWS: [&str; 26] = [
@@ -681,6 +742,12 @@ pub fn cell_keys() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn t3_row_labels_follow_the_row_keys() {
+        let keys: Vec<&str> = T3_ROW_LABELS.iter().map(|r| r.0).collect();
+        assert_eq!(keys, T3_ROWS);
+    }
 
     /// Each value's JSON form is the name the CSV files write.
     fn same_names<T: Serialize + Copy>(values: &[T], name: fn(T) -> &'static str) {

@@ -46,64 +46,6 @@ impl Rng {
     }
 }
 
-/// Table 3 rows: key, printed label, and the group label printed before the
-/// first row of a group (as a flattener keeps it).
-const T3_LABELS_2021: [(&str, &str, Option<&str>); 25] = [
-    ("new_received", "一、本年新收政府信息公开申请数量", None),
-    ("carried_over", "二、上年结转政府信息公开申请数量", None),
-    ("granted", "(一)予以公开", Some("三、本年度办理结果")),
-    (
-        "partial",
-        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
-        None,
-    ),
-    (
-        "denied_state_secret",
-        "1.属于国家秘密",
-        Some("(三)不予公开"),
-    ),
-    ("denied_law_prohibited", "2.其他法律行政法规禁止公开", None),
-    ("denied_security_stability", "3.危及“三安全一稳定”", None),
-    ("denied_third_party", "4.保护第三方合法权益", None),
-    ("denied_internal_affairs", "5.属于三类内部事务信息", None),
-    ("denied_process_info", "6.属于四类过程性信息", None),
-    ("denied_enforcement_file", "7.属于行政执法案卷", None),
-    ("denied_admin_query", "8.属于行政查询事项", None),
-    (
-        "unable_not_held",
-        "1.本机关不掌握相关政府信息",
-        Some("(四)无法提供"),
-    ),
-    ("unable_needs_creation", "2.没有现成信息需要另行制作", None),
-    ("unable_still_unclear", "3.补正后申请内容仍不明确", None),
-    (
-        "not_processed_petition",
-        "1.信访举报投诉类申请",
-        Some("(五)不予处理"),
-    ),
-    ("not_processed_duplicate", "2.重复申请", None),
-    ("not_processed_publication", "3.要求提供公开出版物", None),
-    ("not_processed_excessive", "4.无正当理由大量反复申请", None),
-    (
-        "not_processed_confirmation",
-        "5.要求行政机关确认或重新出具已获取信息",
-        None,
-    ),
-    (
-        "other_no_correction",
-        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-        Some("(六)其他处理"),
-    ),
-    (
-        "other_fee_unpaid",
-        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-        None,
-    ),
-    ("other_other", "3.其他", None),
-    ("results_total", "(七)总计", None),
-    ("carried_forward", "四、结转下年度继续办理", None),
-];
-
 /// Traditional forms of the labels, as converted mirrors print them.
 fn traditional(s: &str) -> String {
     s.replace("申请", "申請")
@@ -160,7 +102,11 @@ impl Table {
             col[0] = results + col[24] - col[1];
         }
         let mut t3 = Vec::new();
-        for (i, (key, _, _)) in T3_LABELS_2021.iter().enumerate() {
+        for (i, (key, _, _)) in crate::model::T3_ROW_LABELS
+            .iter()
+            .filter(|(k, _, _)| *k != "other_total")
+            .enumerate()
+        {
             let mut row = [0u64; 7];
             for c in 0..6 {
                 row[c] = cols[c][i];
@@ -479,9 +425,12 @@ fn rows(t: &Table) -> Vec<(Vec<String>, Vec<String>)> {
         vec![],
     ));
     for (key, vals) in &t.t3 {
-        let (label, group) = match T3_LABELS_2021.iter().find(|(k, _, _)| k == key) {
+        let (label, group) = match crate::model::T3_ROW_LABELS
+            .iter()
+            .find(|(k, _, _)| k == key)
+        {
             Some((_, label, group)) => (*label, *group),
-            None => ("(六)其他处理", None),
+            None => ("（六）其他处理", None),
         };
         let mut labels = Vec::new();
         if let Some(g) = group {
