@@ -3,7 +3,10 @@
 //! formatting), on the worker that extracted it and in parallel with the
 //! other workers; [`Sink::write`] appends those bytes to the files, in input
 //! order, one outcome at a time. So the part of a run that cannot be parallel
-//! is little more than copying bytes.
+//! is little more than copying bytes (and, for `dataset.xlsx`, writing the
+//! rows into its sheets). A big input's outcome is not rendered ahead:
+//! [`Sink::write_outcome`] renders it sink by sink as it is written, so its
+//! renderings are never all in memory.
 //!
 //! Files are written under a temporary name in the output directory and
 //! renamed into place by [`Sink::finish`], so a crash never leaves a
