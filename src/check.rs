@@ -270,6 +270,7 @@ fn compare(rule: String, expected: Option<f64>, actual: Option<f64>, detail: &st
         expected,
         actual,
         detail,
+        other_report: None,
     }
 }
 
@@ -299,6 +300,7 @@ fn domain(cells: &BTreeMap<String, Cell>) -> Check {
         } else {
             format!("out of domain: {}", bad.join(", "))
         },
+        other_report: None,
     }
 }
 

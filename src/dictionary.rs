@@ -112,6 +112,7 @@ pub fn entries(files: Files) -> Vec<Entry> {
         figures_csv(&mut out);
         cells_csv(&mut out);
         checks_csv(&mut out);
+        panel_csv(&mut out);
     }
     if files.jsonl {
         reports_jsonl(&mut out);
@@ -126,6 +127,7 @@ pub fn entries(files: Files) -> Vec<Entry> {
             ("figures", "the rows and columns of figures.csv, typed"),
             ("cells", "the rows and columns of cells.csv, typed"),
             ("checks", "the rows and columns of checks.csv, typed"),
+            ("panel", "the rows and columns of panel.csv, typed"),
             ("dictionary", "this dictionary, for every file"),
         ] {
             let mut e = plain("dataset.xlsx", sheet, "sheet", meaning);
@@ -135,6 +137,7 @@ pub fn entries(files: Files) -> Vec<Entry> {
                 "figures" => "数字",
                 "cells" => "表格单元格",
                 "checks" => "校验",
+                "panel" => "跨年面板",
                 _ => "数据字典",
             }
             .to_string();
@@ -188,6 +191,10 @@ fn reports_csv(out: &mut Vec<Entry>) {
             ),
             "title" => ("string", "the report's title as printed"),
             "agency" => ("string", "the body that compiled the report"),
+            "agency_id" => (
+                "string",
+                "one id for one body across years and spellings (docs/contract.md, Agency identity)",
+            ),
             "year" => ("integer", "the year the report covers"),
             "published" => ("date", "the page's publication date"),
             "signed" => ("date", "the date under the signature"),
@@ -337,7 +344,7 @@ fn checks_csv(out: &mut Vec<Entry>) {
             "report_id" => ("string", "the report (id in reports.csv)"),
             "rule" => (
                 "string",
-                "the rule: T3-ID[col], T3-RES[col], T3-ROW[row], T3-SUB[group.col], T4-SUM[group], DOM",
+                "the rule: T3-ID[col], T3-RES[col], T3-ROW[row], T3-SUB[group.col], T4-SUM[group], DOM, X-TEXT[metric], X-CARRY[col]",
             ),
             "status" => (
                 "enum: pass|fail|na",
@@ -345,7 +352,45 @@ fn checks_csv(out: &mut Vec<Entry>) {
             ),
             "expected" => ("number", "the value the relation requires"),
             "actual" => ("number", "the value printed"),
+            "other_report_id" => (
+                "string",
+                "X-CARRY: the other report compared (the year before)",
+            ),
             _ => ("string", "the relation in words"),
+        };
+        out.push(plain(F, c, ty, meaning));
+    }
+}
+
+fn panel_csv(out: &mut Vec<Entry>) {
+    const F: &str = "panel.csv";
+    for c in crate::panel::PANEL_COLUMNS {
+        let (ty, meaning) = match c {
+            "agency_id" => ("string", "the agency (agency_id in reports.csv)"),
+            "agency" => ("string", "the agency's canonical name"),
+            "year" => ("integer", "the year the report covers"),
+            "metric" => (
+                "string",
+                "a crosswalk id (applications_received, granted, partial, denied, review_total, litigation_total) or a legacy key (docs/formats.md, Panel and crosswalk)",
+            ),
+            "value" => ("number", "the metric's value (fees in 元)"),
+            "state" => (
+                "enum: number|stated_zero|inferred",
+                "printed; a zero stated in words; or a table blank the blank rules filled",
+            ),
+            "qualifier" => (
+                "enum: exact|approx|more_than|nearly|less_than",
+                "how the prose qualifies the number (exact for table cells)",
+            ),
+            "era" => (
+                "enum: free_text|table_2019|table_2021|hybrid|unknown",
+                "the report's template",
+            ),
+            "report_id" => ("string", "the report (id in reports.csv)"),
+            _ => (
+                "string",
+                "the table cells summed (keys joined by +) or text:START-END, the prose span in characters",
+            ),
         };
         out.push(plain(F, c, ty, meaning));
     }
@@ -367,6 +412,16 @@ fn reports_jsonl(out: &mut Vec<Entry>) {
         ),
         ("title", "string", "the report's title as printed"),
         ("agency", "string", "the body that compiled the report"),
+        (
+            "agency_id",
+            "string",
+            "one id for one body across years and spellings",
+        ),
+        (
+            "region",
+            "object",
+            "province, city, county, as far as the agency's name says",
+        ),
         ("year", "integer", "the year the report covers"),
         ("published", "date", "the page's publication date"),
         ("signed", "date", "the date under the signature"),
@@ -391,6 +446,11 @@ fn reports_jsonl(out: &mut Vec<Entry>) {
             "numbered sections: number, heading, start, end",
         ),
         ("figures", "array", "the rows of figures.csv"),
+        (
+            "legacy",
+            "object",
+            "legacy metric key → value, unit, explicit_zero, qualifier, text, start, end (docs/formats.md, Legacy metrics)",
+        ),
         (
             "cells",
             "object",
@@ -569,6 +629,12 @@ fn label(column: &str) -> &'static str {
         "checks" => "校验",
         "schema_version" => "版本",
         "extra_rows" => "模板外的行",
+        "agency_id" => "机关编号",
+        "region" => "地区",
+        "legacy" => "旧版指标",
+        "metric" => "指标",
+        "era" => "模板时期",
+        "other_report_id" => "对照报告编号",
         _ => "",
     }
 }

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod agency;
 pub mod check;
 pub mod crawl;
 pub mod decode;
@@ -36,6 +37,7 @@ pub mod fetch;
 pub mod fixtures;
 pub mod html;
 pub mod model;
+pub mod panel;
 pub mod pipeline;
 pub mod sink;
 pub mod store;

@@ -48,6 +48,11 @@ pub struct Report {
     pub title: Option<String>,
     /// The body that compiled the report, as printed.
     pub agency: Option<String>,
+    /// One id for one body across years and spellings (docs/contract.md,
+    /// Agency identity); absent without an agency.
+    pub agency_id: Option<String>,
+    /// Where the body is, as far as its name says.
+    pub region: Option<crate::agency::Region>,
     /// The year the report covers.
     pub year: Option<i32>,
     /// The page's publication date (发布时间 / 发布日期), if shown.
@@ -64,6 +69,9 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Every figure in the prose.
     pub figures: Vec<Figure>,
+    /// The canonical metrics of the free-text era that the prose states
+    /// (docs/formats.md, Legacy metrics), keyed as in [`LEGACY_KEYS`].
+    pub legacy: BTreeMap<String, Legacy>,
     /// Standard-table cells, keyed as in docs/formats.md (Cell keys).
     pub cells: BTreeMap<String, Cell>,
     /// Rows of the standard tables that the templates do not have (local
@@ -309,6 +317,208 @@ pub struct Figure {
     pub raw: String,
 }
 
+/// One metric of the free-text era as the prose states it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Legacy {
+    /// The number (万 applied; fees in 元).
+    #[serde(serialize_with = "ser_number")]
+    pub value: f64,
+    /// The measure word as printed, or the metric's own unit for a zero
+    /// stated by negation (件, 元, 人次).
+    pub unit: String,
+    /// Whether the value is a zero stated in words (未收到…申请).
+    pub explicit_zero: bool,
+    /// The qualifier of the number (2万多条 → `more_than`).
+    pub qualifier: Qualifier,
+    /// The words that state it: the normalised text from `start` to `end`.
+    pub text: String,
+    /// Offset of `text` in the normalised text (characters).
+    pub start: usize,
+    /// Offset just past `text`.
+    pub end: usize,
+}
+
+/// The legacy metric keys (docs/formats.md, Legacy metrics): key, unit,
+/// meaning.
+pub const LEGACY_KEYS: [(&str, &str, &str); 36] = [
+    (
+        "legacy__active_disclosed",
+        "条",
+        "information disclosed on the body's own initiative in the year (主动公开政府信息数)",
+    ),
+    (
+        "legacy__applications_received",
+        "件",
+        "applications for disclosure received in the year (收到/受理申请)",
+    ),
+    (
+        "legacy__applications_by_channel__in_person",
+        "件",
+        "of them, made in person (当面申请)",
+    ),
+    (
+        "legacy__applications_by_channel__fax",
+        "件",
+        "of them, by fax (传真申请)",
+    ),
+    (
+        "legacy__applications_by_channel__online",
+        "件",
+        "of them, online (网上/网络申请)",
+    ),
+    (
+        "legacy__applications_by_channel__letter",
+        "件",
+        "of them, by letter (信函申请)",
+    ),
+    (
+        "legacy__applications_by_channel__other",
+        "件",
+        "of them, by other means",
+    ),
+    (
+        "legacy__applications_answered",
+        "件",
+        "applications answered (答复/回复)",
+    ),
+    (
+        "legacy__applications_completed_on_time",
+        "件",
+        "applications completed in time (按时办结)",
+    ),
+    (
+        "legacy__applications_completed_extended",
+        "件",
+        "applications completed after an extension (延期办结)",
+    ),
+    (
+        "legacy__granted",
+        "件",
+        "answered: disclosed (同意公开/予以公开)",
+    ),
+    (
+        "legacy__partial",
+        "件",
+        "answered: partly disclosed (部分公开)",
+    ),
+    (
+        "legacy__already_public",
+        "件",
+        "answered: already public (属于已主动公开范围)",
+    ),
+    (
+        "legacy__denied",
+        "件",
+        "answered: not disclosed (不予公开/不同意公开)",
+    ),
+    (
+        "legacy__denied__state_secret",
+        "件",
+        "not disclosed: state secret (国家秘密)",
+    ),
+    (
+        "legacy__denied__commercial_secret",
+        "件",
+        "not disclosed: commercial secret (商业秘密)",
+    ),
+    (
+        "legacy__denied__privacy",
+        "件",
+        "not disclosed: personal privacy (个人隐私)",
+    ),
+    (
+        "legacy__denied__security_stability",
+        "件",
+        "not disclosed: endangers security or stability (三安全一稳定)",
+    ),
+    (
+        "legacy__denied__not_gov_info",
+        "件",
+        "not disclosed: not government information (不是《条例》所指政府信息)",
+    ),
+    (
+        "legacy__denied__other_law",
+        "件",
+        "not disclosed: other laws and regulations (法律法规规定的其他情形)",
+    ),
+    (
+        "legacy__not_held",
+        "件",
+        "answered: not held by this body (非本机关/不属于本行政机关公开)",
+    ),
+    (
+        "legacy__not_exist",
+        "件",
+        "answered: the information does not exist (信息不存在)",
+    ),
+    (
+        "legacy__unclear",
+        "件",
+        "answered: the request is unclear (申请内容不明确/告知作出更改补充)",
+    ),
+    (
+        "legacy__redirected",
+        "件",
+        "answered: told to use another procedure (告知通过其他途径办理)",
+    ),
+    (
+        "legacy__fees_yuan",
+        "元",
+        "fees charged for disclosure on application (收取费用)",
+    ),
+    (
+        "legacy__review__total",
+        "件",
+        "administrative reconsiderations about disclosure (行政复议)",
+    ),
+    (
+        "legacy__review__upheld",
+        "件",
+        "reconsiderations: decision upheld (维持)",
+    ),
+    (
+        "legacy__review__corrected",
+        "件",
+        "reconsiderations: decision corrected (纠错)",
+    ),
+    (
+        "legacy__review__other",
+        "件",
+        "reconsiderations: other outcomes",
+    ),
+    (
+        "legacy__litigation__total",
+        "件",
+        "lawsuits about disclosure (行政诉讼)",
+    ),
+    (
+        "legacy__litigation__upheld",
+        "件",
+        "lawsuits: decision upheld or claim rejected (维持/驳回)",
+    ),
+    (
+        "legacy__litigation__corrected",
+        "件",
+        "lawsuits: decision corrected (纠错)",
+    ),
+    (
+        "legacy__litigation__other",
+        "件",
+        "lawsuits: other outcomes",
+    ),
+    (
+        "legacy__complaints",
+        "件",
+        "reports and complaints about disclosure (举报投诉)",
+    ),
+    ("legacy__appeals", "件", "appeals about disclosure (申诉)"),
+    (
+        "legacy__consultations",
+        "人次",
+        "consultations about disclosure (咨询)",
+    ),
+];
+
 /// A table row outside the template (a local row such as 其他主动公开文件).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExtraRow {
@@ -411,6 +621,9 @@ pub struct Check {
     pub actual: Option<f64>,
     /// The relation in words.
     pub detail: String,
+    /// For a check across reports (`X-CARRY`): the other report's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_report: Option<String>,
 }
 
 /// Writes whole numbers as JSON integers and the rest as shortest-form floats.

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::error::{self, Error, Result, Stage};
 use crate::extract::{self, Document, Kind};
-use crate::model::{Attachment, SCHEMA_VERSION};
+use crate::model::{Attachment, CheckStatus, SCHEMA_VERSION};
 use crate::sink::{self, Outcome, Sink};
 use crate::store::{self, FetchOutcome, PageKind};
 
@@ -406,8 +406,7 @@ fn sidecar(path: &Path) -> (Option<String>, Option<String>) {
 pub struct Formats {
     /// `reports.jsonl`.
     pub jsonl: bool,
-    /// `reports.csv`, `states.csv`, `figures.csv`, `cells.csv`,
-    /// `checks.csv`.
+    /// The CSV tables ([`sink::csv::FILES`]).
     pub csv: bool,
     /// `dataset.xlsx`.
     pub xlsx: bool,
@@ -544,16 +543,7 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     }
     if opts.formats.csv {
         sinks.push(Box::new(sink::csv::CsvTables::create(&opts.out)?));
-        outputs.extend(
-            [
-                "reports.csv",
-                "states.csv",
-                "figures.csv",
-                "cells.csv",
-                "checks.csv",
-            ]
-            .map(String::from),
-        );
+        outputs.extend(sink::csv::FILES.map(String::from));
     }
     if opts.formats.xlsx {
         sinks.push(Box::new(sink::xlsx::XlsxBook::create(&opts.out)?));
@@ -720,8 +710,23 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
     };
     progress(writer.done, total);
     writer.result?;
-    let (mut counts, mut manifest_inputs, digests) =
+    let (mut counts, mut manifest_inputs, mut digests) =
         (writer.counts, writer.manifest, writer.digests);
+    // The checks across reports, now that all are read.
+    let carries: Vec<crate::panel::Carry> =
+        digests.iter().filter_map(|d| d.carry.clone()).collect();
+    let cross = crate::panel::carry_checks(&carries);
+    if !cross.is_empty() {
+        for s in &all_sinks {
+            s.cross_checks(&cross)?;
+        }
+        for (id, check) in cross.iter().filter(|c| c.1.status == CheckStatus::Fail) {
+            counts.checks_failed += 1;
+            if let Some(d) = digests.iter_mut().find(|d| &d.id == id) {
+                d.failed.push(check.rule.clone());
+            }
+        }
+    }
     let ids = writer.ids;
     for s in &found.skipped {
         manifest_inputs.push(ManifestInput {
@@ -786,13 +791,7 @@ fn prune(opts: &Options, ids: &HashMap<String, String>) -> Result<()> {
         stale.push(opts.out.join("dataset.xlsx"));
     }
     if !opts.formats.csv {
-        for f in [
-            "reports.csv",
-            "states.csv",
-            "figures.csv",
-            "cells.csv",
-            "checks.csv",
-        ] {
+        for f in sink::csv::FILES {
             stale.push(opts.out.join(f));
         }
     }
@@ -872,7 +871,7 @@ impl Ready {
                 counts.checks_failed = r
                     .checks
                     .iter()
-                    .filter(|c| c.status == crate::model::CheckStatus::Fail)
+                    .filter(|c| c.status == CheckStatus::Fail)
                     .count();
                 counts.with_warnings = usize::from(!r.warnings.is_empty());
                 ManifestInput {

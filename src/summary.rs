@@ -32,6 +32,8 @@ pub struct Digest {
     pub missing: Vec<&'static str>,
     /// Its warnings.
     pub warnings: Vec<String>,
+    /// What the checks across reports need of it.
+    pub carry: Option<crate::panel::Carry>,
 }
 
 impl Digest {
@@ -63,6 +65,7 @@ impl Digest {
                 .collect(),
             missing,
             warnings: r.warnings.clone(),
+            carry: crate::panel::Carry::of(r),
         }
     }
 }

@@ -129,10 +129,14 @@ fn csv_outputs_have_their_contract_headers() {
     );
     assert_eq!(
         first_line("checks.csv"),
-        "report_id,rule,status,expected,actual,detail"
+        "report_id,rule,status,expected,actual,detail,other_report_id"
+    );
+    assert_eq!(
+        first_line("panel.csv"),
+        "agency_id,agency,year,metric,value,state,qualifier,era,report_id,source"
     );
     let header = first_line("reports.csv");
-    assert!(header.starts_with("id,path,url,sha256,bytes,encoding,encoding_from,title,agency,year,published,signed,period_start,period_end,template"));
+    assert!(header.starts_with("id,path,url,sha256,bytes,encoding,encoding_from,title,agency,agency_id,year,published,signed,period_start,period_end,template"));
     assert!(header.contains(",t3__new_received__natural_person,"));
     assert!(header.ends_with(",checks_pass,checks_fail,checks_na"));
     let figures = fs::read_to_string(tmp.path().join("figures.csv")).unwrap();
@@ -615,6 +619,7 @@ fn xlsx_holds_the_csv_rows_typed() {
             "figures",
             "cells",
             "checks",
+            "panel",
             "dictionary"
         ]
     );
@@ -627,9 +632,9 @@ fn xlsx_holds_the_csv_rows_typed() {
         })
         .collect();
     let (rh, reports_csv) = csv_rows(&dir.join("reports.csv"));
-    let (_, states_csv) = csv_rows(&dir.join("states.csv"));
+    let (sth, states_csv) = csv_rows(&dir.join("states.csv"));
     let mut checked = 0;
-    for sheet in ["reports", "states", "figures", "cells", "checks"] {
+    for sheet in ["reports", "states", "figures", "cells", "checks", "panel"] {
         let file = format!("{sheet}.csv");
         let (header, rows) = csv_rows(&dir.join(&file));
         let range = book.worksheet_range(sheet).unwrap();
@@ -659,7 +664,8 @@ fn xlsx_holds_the_csv_rows_typed() {
                         // the CSV has no number.
                         assert_eq!(sheet, "reports");
                         let i = rh.iter().position(|h| *h == header[c]).unwrap();
-                        let state = &states_csv[r][i - 24];
+                        let j = sth.iter().position(|h| *h == header[c]).unwrap();
+                        let state = &states_csv[r][j];
                         assert!(matches!(state.as_str(), "na" | "text"), "{s} is {state}");
                         assert_eq!(reports_csv[r][i], "");
                     }

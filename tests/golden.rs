@@ -77,6 +77,16 @@ fn consistent_fixtures_fail_no_check() -> Result<(), Failed> {
                 .filter(|c| c.status == nianbao::model::CheckStatus::Fail)
                 .map(|c| c.rule.as_str())
                 .collect();
+            // The prose of the hybrid PDF states a narrower count than its
+            // table (as its model, a district report, does): X-TEXT, a
+            // warning about the prose, fails there and nowhere else.
+            let (text, tables): (Vec<&str>, Vec<&str>) =
+                failed.into_iter().partition(|r| r.starts_with("X-TEXT"));
+            let prose_differs = dir.ends_with("tables-hybrid-pdf-text");
+            if text.is_empty() == prose_differs {
+                return Err(format!("{}: X-TEXT fails {text:?}", dir.display()).into());
+            }
+            let failed = tables;
             if !failed.is_empty() {
                 return Err(format!("{} fails {failed:?}", dir.display()).into());
             }

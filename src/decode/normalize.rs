@@ -270,6 +270,11 @@ impl CharIndex {
         CharIndex { starts }
     }
 
+    /// The byte offset of char offset `char` (the end for one past it).
+    pub fn byte_at(&self, char: usize) -> usize {
+        self.starts[char.min(self.starts.len() - 1)] as usize
+    }
+
     /// The char offset of byte offset `byte` (which must be a char boundary).
     pub fn char_at(&self, byte: usize) -> usize {
         match self.starts.binary_search(&(byte as u32)) {

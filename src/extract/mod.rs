@@ -5,6 +5,7 @@
 pub mod content;
 pub mod dates;
 pub mod figures;
+pub mod legacy;
 pub mod meta;
 pub mod numerals;
 pub mod sections;
@@ -201,6 +202,7 @@ pub fn extract(doc: Document) -> Result<Extraction> {
         page_title: page_title.as_deref(),
         metas: &metas,
     });
+    let legacy = legacy::extract(&text, &folded, &sections, &figures, &index, meta.year);
     // Normalising keeps a PDF's lines one to one unless it emptied one:
     // pages are told only when the lines still match.
     if !line_pages.is_empty() && text.split('\n').count() != line_pages.len() {
@@ -224,7 +226,7 @@ pub fn extract(doc: Document) -> Result<Extraction> {
             ));
         }
     }
-    let report = Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         id: sha256[..16].to_string(),
         source: SourceInfo {
@@ -237,6 +239,11 @@ pub fn extract(doc: Document) -> Result<Extraction> {
             attachments: Vec::new(),
         },
         title: meta.title,
+        agency_id: meta.agency.as_deref().map(crate::agency::id),
+        region: meta
+            .agency
+            .as_deref()
+            .map(|a| crate::agency::region(&crate::agency::canonical(a))),
         agency: meta.agency,
         year: meta.year,
         published: meta.published,
@@ -246,11 +253,13 @@ pub fn extract(doc: Document) -> Result<Extraction> {
         tables: table_status,
         sections,
         figures,
+        legacy,
         cells: tables.cells,
         extra_rows: tables.extra_rows,
         checks,
         warnings,
     };
+    report.checks.extend(crate::panel::text_checks(&report));
     Ok(Extraction { report, text })
 }
 
@@ -306,6 +315,7 @@ pub fn merge_attachment(report: &mut Report, other: &Report, source: &str) {
             taken.join(", ")
         ));
         report.checks = crate::check::run(&mut report.cells);
+        report.checks.extend(crate::panel::text_checks(report));
         if other.template != Template::Unknown {
             report.template = other.template;
         }
@@ -315,6 +325,8 @@ pub fn merge_attachment(report: &mut Report, other: &Report, source: &str) {
     }
     if report.agency.is_none() {
         report.agency = other.agency.clone();
+        report.agency_id = other.agency_id.clone();
+        report.region = other.region.clone();
     }
     if report.year.is_none() {
         report.year = other.year;

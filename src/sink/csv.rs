@@ -1,6 +1,7 @@
 //! The CSV tables: `reports.csv` (wide: one row per report, every cell key a
 //! column), `states.csv` (the same shape: what each of those cells holds),
-//! `figures.csv`, `cells.csv` (long/tidy) and `checks.csv`.
+//! `figures.csv`, `cells.csv` (long/tidy), `checks.csv` and `panel.csv` (one
+//! row per agency × year × metric, [`panel`](crate::panel)).
 //!
 //! UTF-8, a header row, RFC 4180 quoting, every field as printed: these
 //! files are for programs (a figure's `text` is exactly its `start..end` of
@@ -17,8 +18,18 @@ use super::{Files, Outcome, Rendered, Sink};
 use crate::error::{Error, Result};
 use crate::model::{self, CheckStatus, format_number};
 
+/// The files, in the order of their parts in a [`Rendered`].
+pub const FILES: [&str; 6] = [
+    "reports.csv",
+    "states.csv",
+    "figures.csv",
+    "cells.csv",
+    "checks.csv",
+    "panel.csv",
+];
+
 /// The metadata columns of `reports.csv`.
-pub const REPORT_COLUMNS: [&str; 25] = [
+pub const REPORT_COLUMNS: [&str; 26] = [
     "id",
     "path",
     "url",
@@ -28,6 +39,7 @@ pub const REPORT_COLUMNS: [&str; 25] = [
     "encoding_from",
     "title",
     "agency",
+    "agency_id",
     "year",
     "published",
     "signed",
@@ -77,13 +89,14 @@ pub const CELL_COLUMNS: [&str; 11] = [
 ];
 
 /// Columns of `checks.csv`.
-pub const CHECK_COLUMNS: [&str; 6] = [
+pub const CHECK_COLUMNS: [&str; 7] = [
     "report_id",
     "rule",
     "status",
     "expected",
     "actual",
     "detail",
+    "other_report_id",
 ];
 
 /// CSV rows being rendered into memory by the `csv` crate: RFC 4180
@@ -201,6 +214,10 @@ impl CsvTables {
                 ),
                 ("cells.csv", &Rows::header("cells.csv", &CELL_COLUMNS)?),
                 ("checks.csv", &Rows::header("checks.csv", &CHECK_COLUMNS)?),
+                (
+                    "panel.csv",
+                    &Rows::header("panel.csv", &crate::panel::PANEL_COLUMNS)?,
+                ),
             ],
         )?;
         Ok(CsvTables {
@@ -228,6 +245,21 @@ fn key_parts(key: &str) -> (&str, &str, &str) {
     }
 }
 
+/// Rows of `checks.csv` for report `id`.
+fn check_rows(w: &mut Rows, id: &str, checks: &[model::Check]) -> Result<()> {
+    for c in checks {
+        w.field(id)?;
+        w.text(&c.rule)?;
+        w.field(c.status.as_str())?;
+        w.number(c.expected)?;
+        w.number(c.actual)?;
+        w.text(&c.detail)?;
+        w.field(c.other_report.as_deref().unwrap_or(""))?;
+        w.end_row()?;
+    }
+    Ok(())
+}
+
 impl Sink for CsvTables {
     fn render(&self, outcome: &Outcome) -> Result<Rendered> {
         let Outcome::Extracted(x) = outcome else {
@@ -245,6 +277,7 @@ impl Sink for CsvTables {
         w.field(r.source.encoding_from.as_str())?;
         w.text(r.title.as_deref().unwrap_or(""))?;
         w.text(r.agency.as_deref().unwrap_or(""))?;
+        w.field(r.agency_id.as_deref().unwrap_or(""))?;
         match r.year {
             Some(y) => w.field(itoa::Buffer::new().format(y))?,
             None => w.field("")?,
@@ -341,20 +374,47 @@ impl Sink for CsvTables {
         }
         let cells = w.take()?;
         w.next("checks.csv", r.checks.len() * 120);
-        for c in &r.checks {
-            w.field(&r.id)?;
-            w.text(&c.rule)?;
-            w.field(c.status.as_str())?;
-            w.number(c.expected)?;
-            w.number(c.actual)?;
-            w.text(&c.detail)?;
+        check_rows(&mut w, &r.id, &r.checks)?;
+        let checks = w.take()?;
+        w.next("panel.csv", 256);
+        for p in crate::panel::rows(r) {
+            w.field(&p.agency_id)?;
+            w.text(&p.agency)?;
+            match p.year {
+                Some(y) => w.field(itoa::Buffer::new().format(y))?,
+                None => w.field("")?,
+            }
+            w.field(&p.metric)?;
+            w.number(Some(p.value))?;
+            w.field(p.state)?;
+            w.field(p.qualifier)?;
+            w.field(p.era)?;
+            w.field(&p.report_id)?;
+            w.field(&p.source)?;
             w.end_row()?;
         }
-        Ok(Rendered(vec![reports, states, figures, cells, w.take()?]))
+        Ok(Rendered(vec![
+            reports,
+            states,
+            figures,
+            cells,
+            checks,
+            w.take()?,
+        ]))
     }
 
     fn write(&self, rendered: Rendered) -> Result<()> {
         self.files.append(rendered)
+    }
+
+    fn cross_checks(&self, checks: &[(String, model::Check)]) -> Result<()> {
+        let mut w = Rows::new("checks.csv", checks.len() * 160);
+        for (id, c) in checks {
+            check_rows(&mut w, id, std::slice::from_ref(c))?;
+        }
+        let mut parts = vec![Vec::new(); 6];
+        parts[4] = w.take()?;
+        self.files.append(Rendered(parts))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {

@@ -58,6 +58,12 @@ pub trait Sink: Send + Sync {
     fn write_outcome(&self, outcome: &Outcome) -> Result<()> {
         self.write(self.render(outcome)?)
     }
+    /// Appends the checks across reports (`X-CARRY`), run once every
+    /// report is written: (the report's id, the check). Sinks without a
+    /// place for them ignore them.
+    fn cross_checks(&self, _checks: &[(String, crate::model::Check)]) -> Result<()> {
+        Ok(())
+    }
     /// Flushes and moves the file(s) into place.
     fn finish(self: Box<Self>) -> Result<()>;
 }

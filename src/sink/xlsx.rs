@@ -2,7 +2,7 @@
 //! numbers and text is text (a cell is never a formula, whatever it starts
 //! with); each sheet has the column names on its first row and their
 //! Chinese labels (from the [dictionary](crate::dictionary)) on the second.
-//! Sheets: `reports`, `states`, `figures`, `cells`, `checks` (the rows of the
+//! Sheets: `reports`, `states`, `figures`, `cells`, `checks`, `panel` (the rows of the
 //! CSV files of the same names) and `dictionary`. On `reports`, the cell
 //! states show as fills: inferred blanks yellow, not-applicable and text
 //! cells grey (with the printed text); `states` spells every state out
@@ -29,12 +29,13 @@ use crate::sink::csv::{CELL_COLUMNS, CHECK_COLUMNS, FIGURE_COLUMNS, REPORT_COLUM
 const MAX_ROWS: u32 = 1_048_576;
 
 /// The sheets, in order, with the file whose rows they hold.
-const SHEETS: [(&str, &str); 5] = [
+const SHEETS: [(&str, &str); 6] = [
     ("reports", "reports.csv"),
     ("states", "states.csv"),
     ("figures", "figures.csv"),
     ("cells", "cells.csv"),
     ("checks", "checks.csv"),
+    ("panel", "panel.csv"),
 ];
 
 /// How a value shows on the `reports` sheet.
@@ -292,6 +293,21 @@ fn write_header(
     Ok(())
 }
 
+/// Rows of the `checks` sheet for report `id`.
+fn check_rows(rows: &mut Row, id: &str, checks: &[model::Check]) {
+    for c in checks {
+        rows.text(id, Look::Plain);
+        rows.text(&c.rule, Look::Plain);
+        rows.text(c.status.as_str(), Look::Plain);
+        rows.opt_number(c.expected);
+        rows.opt_number(c.actual);
+        rows.text(&c.detail, Look::Plain);
+        rows.text(c.other_report.as_deref().unwrap_or(""), Look::Plain);
+        rows.end();
+    }
+    debug_assert_eq!(CHECK_COLUMNS.len(), 7);
+}
+
 impl Sink for XlsxBook {
     fn render(&self, outcome: &Outcome) -> Result<Rendered> {
         let Outcome::Extracted(x) = outcome else {
@@ -308,6 +324,7 @@ impl Sink for XlsxBook {
         w.text(r.source.encoding_from.as_str(), Look::Plain);
         w.text(r.title.as_deref().unwrap_or(""), Look::Plain);
         w.text(r.agency.as_deref().unwrap_or(""), Look::Plain);
+        w.text(r.agency_id.as_deref().unwrap_or(""), Look::Plain);
         w.opt_number(r.year.map(f64::from));
         w.text(r.published.as_deref().unwrap_or(""), Look::Plain);
         w.text(r.signed.as_deref().unwrap_or(""), Look::Plain);
@@ -333,7 +350,7 @@ impl Sink for XlsxBook {
         ] {
             w.number(n as f64, Look::Plain);
         }
-        debug_assert_eq!(REPORT_COLUMNS.len(), 25);
+        debug_assert_eq!(REPORT_COLUMNS.len(), 26);
         let keys = model::cell_keys();
         let mut states = Row(Vec::with_capacity(16 * keys.len()));
         states.text(&r.id, Look::Plain);
@@ -409,17 +426,34 @@ impl Sink for XlsxBook {
         }
         debug_assert_eq!(CELL_COLUMNS.len(), 11);
         let mut checks = Row(Vec::with_capacity(r.checks.len() * 100));
-        for c in &r.checks {
-            checks.text(&r.id, Look::Plain);
-            checks.text(&c.rule, Look::Plain);
-            checks.text(c.status.as_str(), Look::Plain);
-            checks.opt_number(c.expected);
-            checks.opt_number(c.actual);
-            checks.text(&c.detail, Look::Plain);
-            checks.end();
+        check_rows(&mut checks, &r.id, &r.checks);
+        let mut panel = Row(Vec::with_capacity(256));
+        for p in crate::panel::rows(r) {
+            panel.text(&p.agency_id, Look::Plain);
+            panel.text(&p.agency, Look::Plain);
+            panel.opt_number(p.year.map(f64::from));
+            panel.text(&p.metric, Look::Plain);
+            panel.number(p.value, Look::Plain);
+            panel.text(p.state, Look::Plain);
+            panel.text(p.qualifier, Look::Plain);
+            panel.text(p.era, Look::Plain);
+            panel.text(&p.report_id, Look::Plain);
+            panel.text(&p.source, Look::Plain);
+            panel.end();
         }
-        debug_assert_eq!(CHECK_COLUMNS.len(), 6);
-        Ok(Rendered(vec![w.0, states.0, f.0, cells.0, checks.0]))
+        debug_assert_eq!(crate::panel::PANEL_COLUMNS.len(), 10);
+        Ok(Rendered(vec![
+            w.0, states.0, f.0, cells.0, checks.0, panel.0,
+        ]))
+    }
+
+    fn cross_checks(&self, checks: &[(String, model::Check)]) -> Result<()> {
+        let mut rows = Row(Vec::with_capacity(checks.len() * 160));
+        for (id, c) in checks {
+            check_rows(&mut rows, id, std::slice::from_ref(c));
+        }
+        let mut book = self.book.lock().unwrap_or_else(|e| e.into_inner());
+        book.append(4, &rows.0).map_err(|e| err(&self.path, e))
     }
 
     fn write(&self, rendered: Rendered) -> Result<()> {

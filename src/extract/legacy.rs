@@ -1,0 +1,885 @@
+//! Legacy metrics: the canonical counts of the free-text era (docs/formats.md,
+//! Legacy metrics) as the prose states them.
+//!
+//! Two readings of the folded text, merged in document order (the first
+//! statement of a metric wins):
+//!
+//! * **Stated numbers.** Each count or amount among the report's figures is
+//!   named by the keyword of [`WORDS`] that stands nearest before it in its
+//!   clause (共受理信息公开申请10件 → received, “同意公开”的7件 → granted,
+//!   行政复议申请12件 → review, 收到12起…申请 with the noun after the
+//!   number). Numbers for other years (2013年的…, 上年, 同比), changes
+//!   (增加…), cumulative totals since earlier years (历年, 累计 … 以来) and
+//!   information items (依申请公开信息459条, 不予公开信息…) are not metrics.
+//! * **Zeros stated in words.** A clause with a negation (未, 没有, 尚未,
+//!   无) followed by what did not happen: 复议 / 诉讼 / 申诉 (each 0), a fee
+//!   collected (收取…费用, 收费), a consultation, or an application
+//!   (未收到…申请). These carry `explicit_zero`.
+//!
+//! Then: “均已按期答复” after a count of applications makes that count the
+//! answered one too, and a report that never says 主动公开 with a number
+//! gets its active-disclosure count from its active-disclosure section
+//! (that section's 总计/共计 count, or its only count of information
+//! 公开…N条).
+
+use std::collections::BTreeMap;
+
+use crate::decode::normalize::CharIndex;
+use crate::model::{Figure, Legacy, Qualifier, Section};
+
+/// Metric families: what a keyword needs around it to name a number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    /// 主动公开: a count of information, not of documents.
+    Active,
+    /// A count of applications: the sentence speaks of applications.
+    Application,
+    /// An answer to applications: also not followed by 信息 (不予公开信息
+    /// counts information items).
+    Outcome,
+    /// A channel of applications: 申请 after the keyword.
+    Channel,
+    /// Review, litigation, appeals, complaints, consultations.
+    Case,
+}
+
+/// Keywords, the metric each names and its family. Where two end at the
+/// same place the longer one wins (已主动公开 over 主动公开).
+const WORDS: &[(&str, &str, Family)] = &[
+    ("主动公开", "legacy__active_disclosed", Family::Active),
+    ("收到", "legacy__applications_received", Family::Application),
+    ("受理", "legacy__applications_received", Family::Application),
+    ("接到", "legacy__applications_received", Family::Application),
+    ("接收", "legacy__applications_received", Family::Application),
+    ("接受", "legacy__applications_received", Family::Application),
+    ("收悉", "legacy__applications_received", Family::Application),
+    ("共有", "legacy__applications_received", Family::Application),
+    ("答复", "legacy__applications_answered", Family::Application),
+    ("回复", "legacy__applications_answered", Family::Application),
+    ("办结", "legacy__applications_answered", Family::Application),
+    (
+        "按时办结",
+        "legacy__applications_completed_on_time",
+        Family::Application,
+    ),
+    (
+        "按期办结",
+        "legacy__applications_completed_on_time",
+        Family::Application,
+    ),
+    (
+        "延期办结",
+        "legacy__applications_completed_extended",
+        Family::Application,
+    ),
+    (
+        "延期答复",
+        "legacy__applications_completed_extended",
+        Family::Application,
+    ),
+    ("同意公开", "legacy__granted", Family::Outcome),
+    ("予以公开", "legacy__granted", Family::Outcome),
+    ("全部公开", "legacy__granted", Family::Outcome),
+    ("部分公开", "legacy__partial", Family::Outcome),
+    ("同意部分公开", "legacy__partial", Family::Outcome),
+    ("不予公开", "legacy__denied", Family::Outcome),
+    ("不同意公开", "legacy__denied", Family::Outcome),
+    ("否决公开", "legacy__denied", Family::Outcome),
+    ("不公开", "legacy__denied", Family::Outcome),
+    ("已主动公开", "legacy__already_public", Family::Outcome),
+    ("已公开", "legacy__already_public", Family::Outcome),
+    ("已经公开", "legacy__already_public", Family::Outcome),
+    ("不存在", "legacy__not_exist", Family::Outcome),
+    ("非本机关", "legacy__not_held", Family::Outcome),
+    ("非本部门", "legacy__not_held", Family::Outcome),
+    ("非本单位", "legacy__not_held", Family::Outcome),
+    ("不属于本", "legacy__not_held", Family::Outcome),
+    ("不掌握", "legacy__not_held", Family::Outcome),
+    ("不明确", "legacy__unclear", Family::Outcome),
+    ("更改补充", "legacy__unclear", Family::Outcome),
+    ("其他途径", "legacy__redirected", Family::Outcome),
+    ("国家秘密", "legacy__denied__state_secret", Family::Outcome),
+    (
+        "商业秘密",
+        "legacy__denied__commercial_secret",
+        Family::Outcome,
+    ),
+    ("个人隐私", "legacy__denied__privacy", Family::Outcome),
+    (
+        "三安全一稳定",
+        "legacy__denied__security_stability",
+        Family::Outcome,
+    ),
+    (
+        "所指政府信息",
+        "legacy__denied__not_gov_info",
+        Family::Outcome,
+    ),
+    (
+        "当面",
+        "legacy__applications_by_channel__in_person",
+        Family::Channel,
+    ),
+    (
+        "现场",
+        "legacy__applications_by_channel__in_person",
+        Family::Channel,
+    ),
+    (
+        "传真",
+        "legacy__applications_by_channel__fax",
+        Family::Channel,
+    ),
+    (
+        "网上",
+        "legacy__applications_by_channel__online",
+        Family::Channel,
+    ),
+    (
+        "网络",
+        "legacy__applications_by_channel__online",
+        Family::Channel,
+    ),
+    (
+        "在线",
+        "legacy__applications_by_channel__online",
+        Family::Channel,
+    ),
+    (
+        "电子邮件",
+        "legacy__applications_by_channel__online",
+        Family::Channel,
+    ),
+    (
+        "信函",
+        "legacy__applications_by_channel__letter",
+        Family::Channel,
+    ),
+    (
+        "来信",
+        "legacy__applications_by_channel__letter",
+        Family::Channel,
+    ),
+    ("复议", "legacy__review__total", Family::Case),
+    ("诉讼", "legacy__litigation__total", Family::Case),
+    ("申诉", "legacy__appeals", Family::Case),
+    ("举报投诉", "legacy__complaints", Family::Case),
+    ("咨询", "legacy__consultations", Family::Case),
+    // 谘询: the older form, left as it is by the fold.
+    ("谘询", "legacy__consultations", Family::Case),
+];
+
+/// Measure words of counts (simplified).
+const COUNT_UNITS: &[&str] = &[
+    "件", "条", "宗", "起", "次", "人次", "个", "份", "例", "项", "件次", "篇",
+];
+
+/// Words before a number that make it something other than the year's
+/// figure: another period, a change, a running total.
+const NOT_THIS_YEAR: &[&str] = &[
+    "历年",
+    "去年",
+    "上年",
+    "上一年",
+    "前年",
+    "同比",
+    "增加",
+    "增长",
+    "减少",
+    "下降",
+    "提高",
+    "以来",
+    "至今",
+    "到目前",
+    "截至目前",
+    "建站",
+    "开通",
+];
+
+/// Negations that open a zero statement.
+const NEGATIONS: &[&str] = &["没有", "尚未", "未曾", "无一例", "未", "无"];
+
+/// Words that start with a negation but are none (无法, 未来, …).
+const NOT_NEGATIONS: &[&str] = &[
+    "无法",
+    "无偿",
+    "无论",
+    "无需",
+    "无须",
+    "无障碍",
+    "无纸",
+    "无缝",
+    "未来",
+    "无正当",
+    "无条件",
+    "无误",
+    "无一遗漏",
+    "未经",
+];
+
+/// A metric found, before merging (byte offsets in the folded text).
+struct Found {
+    key: &'static str,
+    value: f64,
+    unit: String,
+    zero: bool,
+    qualifier: Qualifier,
+    start: usize,
+    end: usize,
+}
+
+/// Ends a sentence.
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '；' | ';' | '!' | '！' | '?' | '？' | '\n')
+}
+
+/// Ends a clause.
+fn is_clause_end(c: char) -> bool {
+    is_sentence_end(c) || matches!(c, ',' | '，' | ':' | '：')
+}
+
+/// How far (bytes) a clause or sentence is looked for around a number.
+const WINDOW: usize = 300;
+
+/// Start of the run before `at` that `stop` does not end.
+fn run_start(f: &str, at: usize, stop: fn(char) -> bool) -> usize {
+    let floor = at.saturating_sub(WINDOW);
+    let mut start = at;
+    for (i, c) in f[..at].char_indices().rev() {
+        if i < floor || stop(c) {
+            break;
+        }
+        start = i;
+    }
+    start
+}
+
+/// End of the run after `at` that `stop` does not end.
+fn run_end(f: &str, at: usize, stop: fn(char) -> bool) -> usize {
+    for (n, (i, c)) in f[at..].char_indices().enumerate() {
+        if stop(c) || n * 3 > WINDOW {
+            return at + i;
+        }
+    }
+    f.len()
+}
+
+/// Whether `before` (the words before a number) puts it in another period.
+fn other_period(before: &str, year: Option<i32>) -> bool {
+    if NOT_THIS_YEAR.iter().any(|w| before.contains(w)) {
+        return true;
+    }
+    // A year other than the report's (2013年的1128条 in a 2014 report).
+    let b = before.as_bytes();
+    let mut i = 0;
+    while i + 4 < b.len() {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && before[i + 4..].starts_with('年')
+        {
+            let y: i32 = before[i..i + 4].parse().unwrap_or(0);
+            if year.is_some_and(|r| r != y) {
+                return true;
+            }
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// The metrics a number names, from the words before it (`before`, its
+/// clause up to the number) and after it (`after`, to the clause's end);
+/// `sentence` is its whole sentence. Each key comes with the offset of its
+/// keyword in `before`.
+fn classify(
+    before: &str,
+    after: &str,
+    sentence: &str,
+    unit: &str,
+    value: f64,
+) -> Vec<(&'static str, usize)> {
+    if unit == "元" {
+        let fee = ["收取", "收费", "费用"].iter().any(|w| before.contains(w));
+        let spent = ["支出", "经费", "预算", "投入", "拨付", "资金", "补助"]
+            .iter()
+            .any(|w| before.contains(w));
+        return match before.find("收").or_else(|| before.find("费")) {
+            Some(at) if fee && !spent => vec![("legacy__fees_yuan", at)],
+            _ => Vec::new(),
+        };
+    }
+    if !COUNT_UNITS.contains(&unit) {
+        return Vec::new();
+    }
+    let applications = sentence.contains("申请");
+    // Review and litigation together: both, when nothing happened.
+    if let (Some(r), Some(l)) = (before.find("复议"), before.find("诉讼")) {
+        return if value == 0.0 {
+            vec![
+                ("legacy__review__total", r),
+                ("legacy__litigation__total", l),
+            ]
+        } else {
+            Vec::new()
+        };
+    }
+    // The keyword nearest the number, longer first where two end together.
+    let mut best: Option<(usize, usize, &'static str, Family)> = None;
+    for &(word, key, family) in WORDS {
+        let Some(at) = before.rfind(word) else {
+            continue;
+        };
+        let end = at + word.len();
+        let rest = &before[end..];
+        let ok = match family {
+            // A count of information (主动公开政府信息N条, 主动公开N件),
+            // not of one kind of it (主动公开公告公示N条, …规范性文件N件).
+            Family::Active => {
+                let bare = rest
+                    .trim_start_matches(['的', '了'])
+                    .trim_end_matches(['共', '计', '总', '数', '为', '达']);
+                (rest.contains("信息") || bare.is_empty())
+                    && !["文件", "规章", "规范性"].iter().any(|w| rest.contains(w))
+                    && !before[..at].ends_with("依申请")
+            }
+            // Received: 申请 in the clause; answered: in the sentence
+            // (受理申请6件,答复6件).
+            Family::Application => {
+                applications
+                    && (key != "legacy__applications_received"
+                        || before.contains("申请")
+                        || after.contains("申请"))
+                    && !before.contains("依申请公开信息")
+            }
+            Family::Outcome => {
+                applications
+                    && !rest.starts_with("信息")
+                    && !rest.starts_with("的信息")
+                    && !rest.starts_with("的政府信息")
+            }
+            Family::Channel => applications && rest.starts_with("申请"),
+            Family::Case => true,
+        };
+        if !ok {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((b_end, b_len, _, _)) => end > b_end || (end == b_end && word.len() > b_len),
+        };
+        if better {
+            best = Some((end, word.len(), key, family));
+        }
+    }
+    let Some((end, len, key, family)) = best else {
+        // The noun after the number: 收到12起政府信息依申请公开.
+        if applications
+            && ["收到", "受理", "接到", "接收"]
+                .iter()
+                .any(|w| before.ends_with(w) || before.ends_with(&format!("{w}了")))
+            && after.contains("申请")
+        {
+            let at = ["收到", "受理", "接到", "接收"]
+                .iter()
+                .filter_map(|w| before.rfind(w))
+                .max()
+                .unwrap_or(0);
+            return vec![("legacy__applications_received", at)];
+        }
+        return Vec::new();
+    };
+    // Outcomes of review and litigation are not totals.
+    if family == Family::Case
+        && ["维持", "纠错", "撤销", "驳回", "确认违法"]
+            .iter()
+            .any(|w| before[end..].contains(w))
+    {
+        return Vec::new();
+    }
+    // Complaints and consultations about disclosure, not those of a
+    // hotline or a mailbox the report also runs.
+    if matches!(key, "legacy__complaints" | "legacy__consultations")
+        && !sentence.contains("公开")
+        && ["热线", "来电", "信箱", "来访"]
+            .iter()
+            .any(|w| sentence.contains(w))
+    {
+        return Vec::new();
+    }
+    vec![(key, end - len)]
+}
+
+/// Reads the legacy metrics of a report. `figures` are its figures (sorted
+/// by offset), `sections` its sections, `year` the year it covers.
+pub fn extract(
+    text: &str,
+    folded: &str,
+    sections: &[Section],
+    figures: &[Figure],
+    index: &CharIndex,
+    year: Option<i32>,
+) -> BTreeMap<String, Legacy> {
+    let mut found: Vec<Found> = Vec::new();
+    // Byte spans of each figure's number (qualifier, number, unit).
+    let spans: Vec<(usize, usize)> = figures
+        .iter()
+        .map(|f| {
+            let start = f.end.saturating_sub(f.raw.chars().count());
+            (index.byte_at(start), index.byte_at(f.end))
+        })
+        .collect();
+    let mut received_at: Option<(usize, usize, f64, Qualifier)> = None;
+    for (n, f) in figures.iter().enumerate() {
+        let (rs, re) = spans[n];
+        let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
+        let next_start = spans.get(n + 1).map_or(folded.len(), |s| s.0);
+        let cs = run_start(folded, rs, is_clause_end).max(prev_end.min(rs));
+        let ce = run_end(folded, re, is_clause_end).min(next_start.max(re));
+        let ss = run_start(folded, rs, is_sentence_end);
+        let se = run_end(folded, re, is_sentence_end);
+        let before = &folded[cs..rs];
+        let after = &folded[re..ce];
+        if other_period(before, year) {
+            continue;
+        }
+        let sentence = &folded[ss..se];
+        for (key, at) in classify(before, after, sentence, &f.unit_simplified, f.value) {
+            let start = cs + at;
+            if key == "legacy__applications_received" && received_at.is_none() {
+                received_at = Some((start, re, f.value, qualifier(f)));
+            }
+            found.push(Found {
+                key,
+                value: f.value,
+                unit: f.unit.clone(),
+                zero: false,
+                qualifier: qualifier(f),
+                start: start.min(rs),
+                end: re,
+            });
+        }
+    }
+    zero_statements(folded, &mut found);
+    let has = |found: &[Found], key: &str| found.iter().any(|x| x.key == key);
+    // 收到申请2件，均已按期回复: the count is the answered count too.
+    if let Some((start, end, value, qualifier)) = received_at
+        && value > 0.0
+        && !has(&found, "legacy__applications_answered")
+        && let Some(done) = all_answered(folded, end)
+    {
+        found.push(Found {
+            key: "legacy__applications_answered",
+            value,
+            unit: unit_of(figures, index, end),
+            zero: false,
+            qualifier,
+            start,
+            end: done,
+        });
+    }
+    if !has(&found, "legacy__active_disclosed")
+        && let Some(x) = active_from_section(folded, sections, figures, &spans, index, year)
+    {
+        found.push(x);
+    }
+    found.sort_by_key(|x| x.start);
+    let mut out = BTreeMap::new();
+    for x in found {
+        if out.contains_key(x.key) {
+            continue;
+        }
+        let start = index.char_at(x.start);
+        let end = index.char_at(x.end);
+        out.insert(
+            x.key.to_string(),
+            Legacy {
+                value: x.value,
+                unit: x.unit,
+                explicit_zero: x.zero,
+                qualifier: x.qualifier,
+                text: text[x.start..x.end].to_string(),
+                start,
+                end,
+            },
+        );
+    }
+    out
+}
+
+/// A figure's qualifier as a metric's: 多 and 余 after a number make it
+/// a lower bound (2万多条 is 20,000 and more), where figures call it
+/// approximate.
+fn qualifier(f: &Figure) -> Qualifier {
+    let number_end = f.raw.find(['多', '余']);
+    match number_end {
+        Some(p) if f.qualifier == Qualifier::Approx && p > 0 => Qualifier::MoreThan,
+        _ => f.qualifier,
+    }
+}
+
+/// The measure word of the figure ending at byte `end`.
+fn unit_of(figures: &[Figure], index: &CharIndex, end: usize) -> String {
+    let end = index.char_at(end);
+    figures
+        .iter()
+        .find(|f| f.end == end)
+        .map(|f| f.unit.clone())
+        .unwrap_or_default()
+}
+
+/// After a count of applications ending at `from`: the end of a clause of
+/// the same sentence that says all were answered (均已按期回复,
+/// 全部按时答复, 均及时给予了认真答复).
+fn all_answered(f: &str, from: usize) -> Option<usize> {
+    let end = run_end(f, from, is_sentence_end);
+    let rest = &f[from..end];
+    let mut offset = 0;
+    for clause in rest.split([',', '，', ':', '：']) {
+        let all = ["均", "全部", "都"]
+            .iter()
+            .filter_map(|w| clause.find(w))
+            .min();
+        if let Some(a) = all {
+            let tail = &clause[a..];
+            if let Some(d) = ["答复", "回复", "办结"]
+                .iter()
+                .filter_map(|w| tail.find(w).map(|p| p + w.len()))
+                .min()
+                && !tail[..d].contains('未')
+                && !tail[..d].contains("没有")
+            {
+                return Some(from + offset + a + d);
+            }
+        }
+        offset += clause.len() + 1;
+        // The separator may be a three-byte comma.
+        if let Some(c) = rest[offset - 1..].chars().next()
+            && c.len_utf8() > 1
+        {
+            offset += c.len_utf8() - 1;
+        }
+    }
+    None
+}
+
+/// Zeros stated by negation, clause by clause.
+fn zero_statements(f: &str, found: &mut Vec<Found>) {
+    let mut start = 0;
+    for (i, c) in f.char_indices().chain(std::iter::once((f.len(), '\n'))) {
+        if !is_clause_end(c) {
+            continue;
+        }
+        let clause = &f[start..i];
+        let at = start;
+        start = i + c.len_utf8();
+        // Prose only: a table row's text (尚未审结 | 总计 | 未经复议) states
+        // nothing.
+        if clause.len() < 6 || clause.contains('|') {
+            continue;
+        }
+        let Some(neg) = first_negation(clause) else {
+            continue;
+        };
+        let rest = &clause[neg..];
+        let zero = |key: &'static str, unit: &str, end: usize| Found {
+            key,
+            value: 0.0,
+            unit: unit.to_string(),
+            zero: true,
+            qualifier: Qualifier::Exact,
+            start: at + neg,
+            end: at + neg + end,
+        };
+        let mut cases = Vec::new();
+        for (word, key) in [
+            ("复议", "legacy__review__total"),
+            ("诉讼", "legacy__litigation__total"),
+            ("申诉", "legacy__appeals"),
+            ("举报投诉", "legacy__complaints"),
+        ] {
+            if let Some(p) = rest.find(word) {
+                cases.push((key, p + word.len()));
+            }
+        }
+        if !cases.is_empty() {
+            let end = cases.iter().map(|c| c.1).max().unwrap_or(0);
+            found.extend(cases.into_iter().map(|(key, _)| zero(key, "件", end)));
+            continue;
+        }
+        let collected = ["收取", "收费", "收过"]
+            .iter()
+            .filter_map(|w| rest.find(w).map(|p| p + w.len()))
+            .min();
+        // Fees the body collected, not fees an applicant failed to pay
+        // (未按收费通知要求缴纳费用, a row of table 3).
+        if let Some(p) = collected
+            && !["支出", "缴纳", "交纳"].iter().any(|w| rest.contains(w))
+        {
+            let end = rest.find("费用").map_or(p, |q| (q + "费用".len()).max(p));
+            found.push(zero("legacy__fees_yuan", "元", end));
+            continue;
+        }
+        if let Some(p) = rest.find("咨询").or_else(|| rest.find("谘询")) {
+            found.push(zero("legacy__consultations", "人次", p + "咨询".len()));
+            continue;
+        }
+        // Applications: the negation is of receiving (未收到…申请,
+        // 没有接到…申请, 未发生…申请), not of what a row of table 3 says
+        // an applicant failed to do.
+        let neg_len = NEGATIONS
+            .iter()
+            .find(|w| rest.starts_with(*w))
+            .map_or(0, |w| w.len());
+        let receiving = ["收到", "接到", "受理", "接收", "发生", "产生", "出现"]
+            .iter()
+            .any(|w| {
+                rest[neg_len..]
+                    .trim_start_matches(['曾', '有'])
+                    .starts_with(w)
+            });
+        if !receiving {
+            continue;
+        }
+        if let Some(p) = rest.find("申请") {
+            let between = &rest[..p];
+            let blocked = [
+                "答复",
+                "回复",
+                "办结",
+                "延期",
+                "逾期",
+                "超期",
+                "补正",
+                "不予",
+                "驳回",
+                "依申请",
+            ]
+            .iter()
+            .any(|w| between.contains(w));
+            if !blocked && between.len() <= 90 && !between.bytes().any(|b| b.is_ascii_digit()) {
+                found.push(zero(
+                    "legacy__applications_received",
+                    "件",
+                    p + "申请".len(),
+                ));
+            }
+            continue;
+        }
+        // Nothing received about disclosure (没有收到政府信息公开…, the
+        // application noun left out or cut off): no applications.
+        if ["收到", "接到", "受理"]
+            .iter()
+            .any(|w| rest[neg_len..].starts_with(w))
+            && let Some(p) = rest.find("信息公开")
+            && !["投诉", "举报", "意见", "建议", "来信", "文件", "通知"]
+                .iter()
+                .any(|w| rest.contains(w))
+        {
+            found.push(zero(
+                "legacy__applications_received",
+                "件",
+                p + "信息公开".len(),
+            ));
+        }
+    }
+}
+
+/// Offset of the first negation in a clause.
+fn first_negation(clause: &str) -> Option<usize> {
+    let mut from = 0;
+    while from < clause.len() {
+        let hit = NEGATIONS
+            .iter()
+            .filter_map(|w| clause[from..].find(w).map(|p| from + p))
+            .min()?;
+        if NOT_NEGATIONS.iter().any(|w| clause[hit..].starts_with(w)) {
+            from = hit + clause[hit..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        return Some(hit);
+    }
+    None
+}
+
+/// A report that never states 主动公开 with a number: in its section on
+/// active disclosure, the count called 总计/共计/合计, or else its only
+/// count of information made public (…公开…信息N条).
+fn active_from_section(
+    folded: &str,
+    sections: &[Section],
+    figures: &[Figure],
+    spans: &[(usize, usize)],
+    index: &CharIndex,
+    year: Option<i32>,
+) -> Option<Found> {
+    let section = sections.iter().find(|s| {
+        let start = index.byte_at(s.start);
+        let line_end = run_end(folded, start, |c| c == '\n');
+        folded[start..line_end].contains("主动公开")
+    })?;
+    let mut totals = Vec::new();
+    let mut counts = Vec::new();
+    for (n, f) in figures.iter().enumerate() {
+        if f.section != Some(section.number) || f.unit_simplified != "条" {
+            continue;
+        }
+        let (rs, re) = spans[n];
+        let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
+        let cs = run_start(folded, rs, is_clause_end).max(prev_end.min(rs));
+        let before = &folded[cs..rs];
+        if other_period(before, year) || before.contains("累计") {
+            continue;
+        }
+        let x = Found {
+            key: "legacy__active_disclosed",
+            value: f.value,
+            unit: f.unit.clone(),
+            zero: false,
+            qualifier: qualifier(f),
+            start: cs,
+            end: re,
+        };
+        if ["总计", "共计", "合计"].iter().any(|w| before.contains(w)) {
+            totals.push(x);
+        } else if before.contains("公开") && before.contains("信息") && !before.contains("其中")
+        {
+            counts.push(x);
+        }
+    }
+    if !totals.is_empty() {
+        return totals.into_iter().next();
+    }
+    if counts.len() == 1 {
+        counts.pop()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::normalize;
+    use crate::extract::{figures, sections};
+
+    fn legacy(s: &str, year: i32) -> BTreeMap<String, Legacy> {
+        let text = normalize::normalize(s);
+        let folded = normalize::fold(&text);
+        let index = CharIndex::new(&text);
+        let secs = sections::find(&text, &folded, &index);
+        let figs = figures::extract(&text, &folded, &secs, &index);
+        extract(&text, &folded, &secs, &figs, &index, Some(year))
+    }
+
+    fn values(m: &BTreeMap<String, Legacy>) -> Vec<(String, f64, bool)> {
+        m.iter()
+            .map(|(k, v)| {
+                (
+                    k.trim_start_matches("legacy__").to_string(),
+                    v.value,
+                    v.explicit_zero,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_are_named_by_the_nearest_keyword() {
+        let m = legacy(
+            "2016年，本机关共受理政府信息公开申请31件，其中网上申请20件。在已经答复的29件申请中，“同意公开”的17件，“同意部分公开”4件，“不予公开”的3件，“信息不存在”的5件。2016年度针对本机关的行政复议案2件，行政诉讼1件。全年接受群众咨询640人次。",
+            2016,
+        );
+        assert_eq!(
+            values(&m),
+            vec![
+                ("applications_answered".into(), 29.0, false),
+                ("applications_by_channel__online".into(), 20.0, false),
+                ("applications_received".into(), 31.0, false),
+                ("consultations".into(), 640.0, false),
+                ("denied".into(), 3.0, false),
+                ("granted".into(), 17.0, false),
+                ("litigation__total".into(), 1.0, false),
+                ("not_exist".into(), 5.0, false),
+                ("partial".into(), 4.0, false),
+                ("review__total".into(), 2.0, false),
+            ]
+        );
+        let r = &m["legacy__granted"];
+        assert_eq!(r.text, "同意公开”的17件");
+    }
+
+    #[test]
+    fn zeros_stated_in_words() {
+        let m = legacy(
+            "一、主动公开政府信息情况\n全年主动公开政府信息88条。\n二、依申请公开情况\n本年度本乡未接到公民要求公开政府信息的申请。\n三、收费情况\n对依申请提供的政府信息没有收取检索、复制等费用。\n四、复议诉讼情况\n全年无因政府信息公开引起的行政复议、行政诉讼和申诉案件。本年度未收到有关信息公开的咨询。",
+            2012,
+        );
+        assert_eq!(
+            values(&m),
+            vec![
+                ("active_disclosed".into(), 88.0, false),
+                ("appeals".into(), 0.0, true),
+                ("applications_received".into(), 0.0, true),
+                ("consultations".into(), 0.0, true),
+                ("fees_yuan".into(), 0.0, true),
+                ("litigation__total".into(), 0.0, true),
+                ("review__total".into(), 0.0, true),
+            ]
+        );
+        assert_eq!(m["legacy__fees_yuan"].text, "没有收取检索、复制等费用");
+    }
+
+    #[test]
+    fn not_metrics() {
+        // Information items, other years, running totals, changes, costs,
+        // one kind of information, a table heading.
+        let m = legacy(
+            "共制作政府信息900条，其中依申请公开信息40条，不予公开信息60条。截至目前历年累计主动公开信息3000条。2011年主动公开信息500条，比上年增加50条。信息公开工作经费支出2万元。未按时答复的申请无。主动公开通知公告35条。行政诉讼未经复议直接起诉。\n结果维持 | 尚未审结 | 总计 | 未经复议\n申请人逾期未按收费通知要求缴纳费用。",
+            2012,
+        );
+        assert!(m.is_empty(), "{:?}", values(&m));
+    }
+
+    #[test]
+    fn all_answered_and_approximate_counts() {
+        let m = legacy(
+            "2015年，县政府办公室收到群众递交的政府信息公开申请7件，均已在规定期限内答复。通过县政府网站公开各类政府信息3万多条。全年接受信息公开咨询约2.5万人次。便民热线接到群众来电咨询问题900件。",
+            2015,
+        );
+        let a = &m["legacy__applications_answered"];
+        assert_eq!(
+            (a.value, a.text.as_str()),
+            (
+                7.0,
+                "收到群众递交的政府信息公开申请7件,均已在规定期限内答复"
+            )
+        );
+        let c = &m["legacy__consultations"];
+        assert_eq!((c.value, c.qualifier), (25000.0, Qualifier::Approx));
+        // No 主动公开 and no section: the channel count is not taken.
+        assert!(!m.contains_key("legacy__active_disclosed"));
+    }
+
+    #[test]
+    fn active_disclosure_from_its_section() {
+        let total = legacy(
+            "一、主动公开政府信息情况\n本年度，局网站发布信息310条，在省平台发布信息45条，总计355条。\n二、依申请公开情况\n本年度收到5宗政府信息依申请公开。",
+            2014,
+        );
+        assert_eq!(total["legacy__active_disclosed"].value, 355.0);
+        assert_eq!(total["legacy__applications_received"].value, 5.0);
+        let one = legacy(
+            "一、主动公开政府信息情况\n通过镇政府网站公开各类政府信息1万多条。\n",
+            2013,
+        );
+        let a = &one["legacy__active_disclosed"];
+        assert_eq!((a.value, a.qualifier), (10000.0, Qualifier::MoreThan));
+        let two = legacy(
+            "一、主动公开政府信息情况\n在网站公开信息300条，在办公平台公开信息40条。\n",
+            2013,
+        );
+        assert!(two.is_empty());
+    }
+}
