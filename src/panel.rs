@@ -271,7 +271,7 @@ pub fn carry_checks(carries: &[Carry]) -> Vec<(String, Check)> {
                     expected: Some(fwd),
                     actual: Some(over),
                     detail: format!(
-                        "{year}'s carried-over applications equal {}'s carried-forward ones (report {})",
+                        "carried over into {year} (上年结转) against carried forward from {} (结转下年度) in report {}",
                         year - 1,
                         before.report_id
                     ),

@@ -1005,3 +1005,147 @@ fn hostile_batch_is_fully_accounted_for() {
     );
     assert!(elapsed.as_secs() < 300, "took {elapsed:?}");
 }
+
+/// One body over five years and three templates (fixtures/series/qingxi,
+/// written by fixtures/make_series.py): one agency_id whatever the
+/// spelling, the crosswalked metrics in panel.csv for every year, the
+/// deliberate carry-over break reported by X-CARRY naming both reports, and
+/// the prose that disagrees with its table reported by X-TEXT.
+#[test]
+fn a_five_year_series_makes_one_panel_and_its_breaks_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = nianbao(
+        &[
+            "extract",
+            "fixtures/series/qingxi",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (rh, reports) = csv_rows(&dir.join("reports.csv"));
+    let col = |name: &str| rh.iter().position(|h| h == name).unwrap();
+    let id_of_year = |y: &str| {
+        reports
+            .iter()
+            .find(|r| r[col("year")] == y)
+            .map(|r| r[col("id")].clone())
+            .unwrap()
+    };
+    let agencies: BTreeSet<&str> = reports
+        .iter()
+        .map(|r| r[col("agency_id")].as_str())
+        .collect();
+    assert_eq!(reports.len(), 5);
+    assert_eq!(agencies.len(), 1, "{agencies:?}");
+    // Spelled 青溪縣林業局 in 2018: the same body.
+    assert!(reports.iter().any(|r| r[col("agency")] == "青溪縣林業局"));
+
+    let (ph, panel) = csv_rows(&dir.join("panel.csv"));
+    let p = |name: &str| ph.iter().position(|h| h == name).unwrap();
+    let series = |metric: &str| -> Vec<(String, String, String)> {
+        let mut v: Vec<(String, String, String)> = panel
+            .iter()
+            .filter(|r| r[p("metric")] == metric)
+            .map(|r| {
+                (
+                    r[p("year")].clone(),
+                    r[p("value")].clone(),
+                    r[p("era")].clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let years =
+        |s: &[(String, String, String)]| -> Vec<String> { s.iter().map(|x| x.0.clone()).collect() };
+    let all = ["2017", "2018", "2020", "2021", "2022"];
+    for metric in [
+        "applications_received",
+        "granted",
+        "partial",
+        "denied",
+        "review_total",
+        "litigation_total",
+    ] {
+        assert_eq!(years(&series(metric)), all, "{metric}");
+    }
+    let received: Vec<(String, String)> = series("applications_received")
+        .into_iter()
+        .map(|(y, v, _)| (y, v))
+        .collect();
+    assert_eq!(
+        received,
+        [
+            ("2017", "6"),
+            ("2018", "9"),
+            ("2020", "13"),
+            ("2021", "18"),
+            ("2022", "16")
+        ]
+        .map(|(y, v)| (y.to_string(), v.to_string()))
+    );
+    let eras: BTreeSet<String> = series("granted").into_iter().map(|x| x.2).collect();
+    assert_eq!(
+        eras,
+        ["free_text", "table_2019", "table_2021"]
+            .map(String::from)
+            .into()
+    );
+    assert!(
+        panel
+            .iter()
+            .all(|r| r[p("agency_id")] == *agencies.iter().next().unwrap())
+    );
+
+    let (ch, checks) = csv_rows(&dir.join("checks.csv"));
+    let c = |name: &str| ch.iter().position(|h| h == name).unwrap();
+    let failed: Vec<(&str, &str, &str)> = checks
+        .iter()
+        .filter(|r| r[c("status")] == "fail")
+        .map(|r| {
+            (
+                r[c("report_id")].as_str(),
+                r[c("rule")].as_str(),
+                r[c("other_report_id")].as_str(),
+            )
+        })
+        .collect();
+    let (y2021, y2022) = (id_of_year("2021"), id_of_year("2022"));
+    assert_eq!(
+        failed,
+        [
+            (y2021.as_str(), "X-TEXT[applications_received]", ""),
+            (
+                y2022.as_str(),
+                "X-CARRY[commercial_enterprise]",
+                y2021.as_str()
+            ),
+            (y2022.as_str(), "X-CARRY[total]", y2021.as_str()),
+        ]
+    );
+    // 2020 → 2021 carries over cleanly.
+    assert!(
+        checks
+            .iter()
+            .any(|r| r[c("rule")] == "X-CARRY[natural_person]"
+                && r[c("report_id")] == id_of_year("2021")
+                && r[c("status")] == "pass")
+    );
+    let summary = fs::read_to_string(dir.join("summary.html")).unwrap();
+    assert!(summary.contains("X-CARRY[commercial_enterprise]"));
+    // The workbook holds the same checks (the cross ones appended) and panel.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(dir.join("dataset.xlsx")).unwrap();
+    for (sheet, rows) in [("checks", checks.len()), ("panel", panel.len())] {
+        assert_eq!(
+            book.worksheet_range(sheet).unwrap().rows().count() - 2,
+            rows,
+            "{sheet}"
+        );
+    }
+}

@@ -51,7 +51,48 @@ fn main() {
         "invariants::region_parse_agrees_with_whole_page",
         region_parse_agrees_with_whole_page,
     ));
+    trials.push(Trial::test(
+        "invariants::founding_report_legacy_matches_its_gold",
+        founding_report_legacy_matches_its_gold,
+    ));
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// The founding report's legacy metrics are exactly the seven of its
+/// hand-checked gold file (`fixtures/seed/xianning-2013.legacy.json`):
+/// same keys, values, qualifiers and explicit zeros.
+fn founding_report_legacy_matches_its_gold() -> Result<(), Failed> {
+    let gold: serde_json::Value = serde_json::from_slice(
+        &fs::read("fixtures/seed/xianning-2013.legacy.json").map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let gold = gold["legacy"]
+        .as_object()
+        .ok_or("no legacy in the gold file")?;
+    let path = PathBuf::from("fixtures/pages/xianning-2013-text/page.txt");
+    let found = pipeline::discover(std::slice::from_ref(&path), None);
+    let Outcome::Extracted(x) = pipeline::process(&found.inputs[0], DEFAULT_MAX_BYTES) else {
+        return Err("the founding report failed".into());
+    };
+    let got = &x.report.legacy;
+    let mut keys: Vec<&String> = got.keys().collect();
+    let mut want: Vec<&String> = gold.keys().collect();
+    keys.sort();
+    want.sort();
+    if keys != want {
+        return Err(format!("keys: got {keys:?}, want {want:?}").into());
+    }
+    assert_eq!(gold.len(), 7);
+    for (k, g) in gold {
+        let l = &got[k];
+        let same = Some(l.value) == g["value"].as_f64()
+            && Some(l.explicit_zero) == g["explicit_zero"].as_bool()
+            && Some(l.qualifier.as_str()) == g["qualifier"].as_str();
+        if !same {
+            return Err(format!("{k}: got {l:?}, want {g}").into());
+        }
+    }
+    Ok(())
 }
 
 /// Every fixture page is consistent except those named `…broken…`, which

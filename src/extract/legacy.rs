@@ -444,7 +444,14 @@ pub fn extract(
         if other_period(before, year) {
             continue;
         }
-        let sentence = &folded[ss..se];
+        // The sentence, and the one before it (其中“同意公开”的4件 follows
+        // the sentence that counts the applications).
+        let pe = folded[..ss]
+            .char_indices()
+            .next_back()
+            .map_or(0, |(i, _)| i);
+        let ps = run_start(folded, pe, is_sentence_end);
+        let sentence = &folded[ps..se];
         for (key, at) in classify(before, after, sentence, &f.unit_simplified, f.value) {
             let start = cs + at;
             if key == "legacy__applications_received" && received_at.is_none() {
