@@ -340,7 +340,7 @@ pub struct Legacy {
 
 /// The legacy metric keys (docs/formats.md, Legacy metrics): key, unit,
 /// meaning.
-pub const LEGACY_KEYS: [(&str, &str, &str); 36] = [
+pub const LEGACY_KEYS: [(&str, &str, &str); 37] = [
     (
         "legacy__active_disclosed",
         "条",
@@ -464,7 +464,12 @@ pub const LEGACY_KEYS: [(&str, &str, &str); 36] = [
     (
         "legacy__fees_yuan",
         "元",
-        "fees charged for disclosure on application (收取费用)",
+        "fees charged for disclosure on application (收取费用), as the prose states them",
+    ),
+    (
+        "legacy__fees_wanyuan",
+        "万元",
+        "fees charged, as the 2014–2018 statistics table prints them (依申请公开信息收取的费用)",
     ),
     (
         "legacy__review__total",

@@ -54,6 +54,7 @@ const WORDS: &[(&str, &str, Family)] = &[
     ("接受", "legacy__applications_received", Family::Application),
     ("收悉", "legacy__applications_received", Family::Application),
     ("共有", "legacy__applications_received", Family::Application),
+    ("办理", "legacy__applications_received", Family::Application),
     ("答复", "legacy__applications_answered", Family::Application),
     ("回复", "legacy__applications_answered", Family::Application),
     ("办结", "legacy__applications_answered", Family::Application),
@@ -64,6 +65,11 @@ const WORDS: &[(&str, &str, Family)] = &[
     ),
     (
         "按期办结",
+        "legacy__applications_completed_on_time",
+        Family::Application,
+    ),
+    (
+        "按时办理",
         "legacy__applications_completed_on_time",
         Family::Application,
     ),
@@ -164,6 +170,7 @@ const WORDS: &[(&str, &str, Family)] = &[
     ("诉讼", "legacy__litigation__total", Family::Case),
     ("申诉", "legacy__appeals", Family::Case),
     ("举报投诉", "legacy__complaints", Family::Case),
+    ("投诉举报", "legacy__complaints", Family::Case),
     ("咨询", "legacy__consultations", Family::Case),
     // 谘询: the older form, left as it is by the fold.
     ("谘询", "legacy__consultations", Family::Case),
@@ -194,6 +201,20 @@ const NOT_THIS_YEAR: &[&str] = &[
     "截至目前",
     "建站",
     "开通",
+];
+
+/// Applications that are not for disclosure (受理行政许可申请1200件).
+const OTHER_APPLICATIONS: &[&str] = &[
+    "许可",
+    "审批",
+    "办件",
+    "服务事项",
+    "信访",
+    "补助",
+    "低保",
+    "救助",
+    "项目",
+    "登记",
 ];
 
 /// Negations that open a zero statement.
@@ -292,21 +313,23 @@ fn other_period(before: &str, year: Option<i32>) -> bool {
 /// The metrics a number names, from the words before it (`before`, its
 /// clause up to the number) and after it (`after`, to the clause's end);
 /// `sentence` is its whole sentence. Each key comes with the offset of its
-/// keyword in `before`.
+/// keyword in `before` and how much of `after` the statement takes (the
+/// keyword after the number).
 fn classify(
     before: &str,
     after: &str,
     sentence: &str,
+    heading: &str,
     unit: &str,
     value: f64,
-) -> Vec<(&'static str, usize)> {
+) -> Vec<(&'static str, usize, usize)> {
     if unit == "元" {
         let fee = ["收取", "收费", "费用"].iter().any(|w| before.contains(w));
         let spent = ["支出", "经费", "预算", "投入", "拨付", "资金", "补助"]
             .iter()
             .any(|w| before.contains(w));
         return match before.find("收").or_else(|| before.find("费")) {
-            Some(at) if fee && !spent => vec![("legacy__fees_yuan", at)],
+            Some(at) if fee && !spent => vec![("legacy__fees_yuan", at, 0)],
             _ => Vec::new(),
         };
     }
@@ -318,8 +341,8 @@ fn classify(
     if let (Some(r), Some(l)) = (before.find("复议"), before.find("诉讼")) {
         return if value == 0.0 {
             vec![
-                ("legacy__review__total", r),
-                ("legacy__litigation__total", l),
+                ("legacy__review__total", r, 0),
+                ("legacy__litigation__total", l, 0),
             ]
         } else {
             Vec::new()
@@ -346,12 +369,14 @@ fn classify(
             }
             // Received: 申请 in the clause; answered: in the sentence
             // (受理申请6件,答复6件).
+            // Not applications for licences, services or aid.
             Family::Application => {
                 applications
                     && (key != "legacy__applications_received"
                         || before.contains("申请")
                         || after.contains("申请"))
                     && !before.contains("依申请公开信息")
+                    && !OTHER_APPLICATIONS.iter().any(|w| before.contains(w))
             }
             Family::Outcome => {
                 applications
@@ -386,7 +411,19 @@ fn classify(
                 .filter_map(|w| before.rfind(w))
                 .max()
                 .unwrap_or(0);
-            return vec![("legacy__applications_received", at)];
+            return vec![("legacy__applications_received", at, 0)];
+        }
+        // The answer after the number: 另有1件属于非本机关掌握的信息.
+        if applications {
+            let head = after.trim_start_matches(['属', '于', '为', '是', '系', '被']);
+            let skipped = after.len() - head.len();
+            if let Some(&(word, key, _)) = WORDS
+                .iter()
+                .filter(|(w, _, f)| *f == Family::Outcome && head.starts_with(w))
+                .max_by_key(|(w, _, _)| w.len())
+            {
+                return vec![(key, before.len(), skipped + word.len())];
+            }
         }
         return Vec::new();
     };
@@ -395,6 +432,18 @@ fn classify(
         && ["维持", "纠错", "撤销", "驳回", "确认违法"]
             .iter()
             .any(|w| before[end..].contains(w))
+    {
+        return Vec::new();
+    }
+    // Reviews, suits, appeals and complaints about disclosure: the sentence
+    // or the section says so (a justice bureau's own review cases are not).
+    if family == Family::Case
+        && key != "legacy__consultations"
+        && value != 0.0
+        && !sentence.contains("公开")
+        && !["复议", "诉讼", "申诉", "投诉"]
+            .iter()
+            .any(|w| heading.contains(w))
     {
         return Vec::new();
     }
@@ -408,7 +457,7 @@ fn classify(
     {
         return Vec::new();
     }
-    vec![(key, end - len)]
+    vec![(key, end - len, 0)]
 }
 
 /// Reads the legacy metrics of a report. `figures` are its figures (sorted
@@ -426,11 +475,24 @@ pub fn extract(
     let spans: Vec<(usize, usize)> = figures
         .iter()
         .map(|f| {
-            let start = f.end.saturating_sub(f.raw.chars().count());
-            (index.byte_at(start), index.byte_at(f.end))
+            // `text` is the label and the number, the label before or (when
+            // its clause has none before) after it.
+            let len = f.raw.chars().count();
+            let start = if f.text.ends_with(f.raw.as_str()) {
+                f.end.saturating_sub(len)
+            } else if f.text.starts_with(f.raw.as_str()) {
+                f.start
+            } else {
+                f.text
+                    .rfind(f.raw.as_str())
+                    .map_or(f.end.saturating_sub(len), |b| {
+                        f.start + f.text[..b].chars().count()
+                    })
+            };
+            (index.byte_at(start), index.byte_at(start + len))
         })
         .collect();
-    let mut received_at: Option<(usize, usize, f64, Qualifier)> = None;
+    let mut received_at: Option<(usize, usize, f64, Qualifier, String)> = None;
     for (n, f) in figures.iter().enumerate() {
         let (rs, re) = spans[n];
         let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
@@ -441,7 +503,10 @@ pub fn extract(
         let se = run_end(folded, re, is_sentence_end);
         let before = &folded[cs..rs];
         let after = &folded[re..ce];
-        if other_period(before, year) {
+        // Another period, or a note in parentheses (…相同信息计1条).
+        let open = before.matches(['(', '（']).count();
+        let closed = before.matches([')', '）']).count();
+        if other_period(before, year) || open > closed {
             continue;
         }
         // The sentence, and the one before it (其中“同意公开”的4件 follows
@@ -452,10 +517,22 @@ pub fn extract(
             .map_or(0, |(i, _)| i);
         let ps = run_start(folded, pe, is_sentence_end);
         let sentence = &folded[ps..se];
-        for (key, at) in classify(before, after, sentence, &f.unit_simplified, f.value) {
+        let heading = f
+            .section
+            .and_then(|n| sections.iter().find(|s| s.number == n))
+            .map(|s| crate::decode::normalize::fold(&s.heading))
+            .unwrap_or_default();
+        for (key, at, tail) in classify(
+            before,
+            after,
+            sentence,
+            &heading,
+            &f.unit_simplified,
+            f.value,
+        ) {
             let start = cs + at;
             if key == "legacy__applications_received" && received_at.is_none() {
-                received_at = Some((start, re, f.value, qualifier(f)));
+                received_at = Some((start, re, f.value, qualifier(f), f.unit.clone()));
             }
             found.push(Found {
                 key,
@@ -464,14 +541,14 @@ pub fn extract(
                 zero: false,
                 qualifier: qualifier(f),
                 start: start.min(rs),
-                end: re,
+                end: re + tail,
             });
         }
     }
     zero_statements(folded, &mut found);
     let has = |found: &[Found], key: &str| found.iter().any(|x| x.key == key);
     // 收到申请2件，均已按期回复: the count is the answered count too.
-    if let Some((start, end, value, qualifier)) = received_at
+    if let Some((start, end, value, qualifier, unit)) = received_at
         && value > 0.0
         && !has(&found, "legacy__applications_answered")
         && let Some(done) = all_answered(folded, end)
@@ -479,7 +556,7 @@ pub fn extract(
         found.push(Found {
             key: "legacy__applications_answered",
             value,
-            unit: unit_of(figures, index, end),
+            unit,
             zero: false,
             qualifier,
             start,
@@ -492,6 +569,8 @@ pub fn extract(
         found.push(x);
     }
     found.sort_by_key(|x| x.start);
+    // The 2014–2018 statistics table fills what the prose does not state.
+    found.extend(stats_table(folded));
     let mut out = BTreeMap::new();
     for x in found {
         if out.contains_key(x.key) {
@@ -524,16 +603,6 @@ fn qualifier(f: &Figure) -> Qualifier {
         Some(p) if f.qualifier == Qualifier::Approx && p > 0 => Qualifier::MoreThan,
         _ => f.qualifier,
     }
-}
-
-/// The measure word of the figure ending at byte `end`.
-fn unit_of(figures: &[Figure], index: &CharIndex, end: usize) -> String {
-    let end = index.char_at(end);
-    figures
-        .iter()
-        .find(|f| f.end == end)
-        .map(|f| f.unit.clone())
-        .unwrap_or_default()
 }
 
 /// After a count of applications ending at `from`: the end of a clause of
@@ -574,6 +643,8 @@ fn all_answered(f: &str, from: usize) -> Option<usize> {
 /// Zeros stated by negation, clause by clause.
 fn zero_statements(f: &str, found: &mut Vec<Found>) {
     let mut start = 0;
+    // The clause before, for a bare 无 after a label (收费情况：无).
+    let mut previous = 0..0;
     for (i, c) in f.char_indices().chain(std::iter::once((f.len(), '\n'))) {
         if !is_clause_end(c) {
             continue;
@@ -581,6 +652,11 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
         let clause = &f[start..i];
         let at = start;
         start = i + c.len_utf8();
+        let subject = std::mem::replace(&mut previous, at..i);
+        if is_bare_negation(clause) {
+            label_zero(f, subject, i, found);
+            continue;
+        }
         // Prose only: a table row's text (尚未审结 | 总计 | 未经复议) states
         // nothing.
         if clause.len() < 6 || clause.contains('|') {
@@ -605,6 +681,7 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             ("诉讼", "legacy__litigation__total"),
             ("申诉", "legacy__appeals"),
             ("举报投诉", "legacy__complaints"),
+            ("投诉举报", "legacy__complaints"),
         ] {
             if let Some(p) = rest.find(word) {
                 cases.push((key, p + word.len()));
@@ -690,6 +767,181 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
                 p + "信息公开".len(),
             ));
         }
+    }
+}
+
+/// Rows of the 2014–2018 statistics table (政府信息公开情况统计表, 国办发
+/// 〔2014〕32号), by the words of their labels, most specific first. The
+/// outcome rows after 行政复议数量 / 行政诉讼数量 belong to that group.
+const STATS_ROWS: &[(&str, &str)] = &[
+    ("主动公开政府信息数", "legacy__active_disclosed"),
+    ("收到申请数", "legacy__applications_received"),
+    ("当面申请数", "legacy__applications_by_channel__in_person"),
+    ("传真申请数", "legacy__applications_by_channel__fax"),
+    ("网络申请数", "legacy__applications_by_channel__online"),
+    ("信函申请数", "legacy__applications_by_channel__letter"),
+    ("按时办结数", "legacy__applications_completed_on_time"),
+    ("延期办结数", "legacy__applications_completed_extended"),
+    ("申请答复数", "legacy__applications_answered"),
+    ("属于已主动公开范围数", "legacy__already_public"),
+    ("同意部分公开答复数", "legacy__partial"),
+    ("不同意公开答复数", "legacy__denied"),
+    ("同意公开答复数", "legacy__granted"),
+    ("涉及国家秘密", "legacy__denied__state_secret"),
+    ("涉及商业秘密", "legacy__denied__commercial_secret"),
+    ("涉及个人隐私", "legacy__denied__privacy"),
+    ("危及国家安全", "legacy__denied__security_stability"),
+    ("所指政府信息", "legacy__denied__not_gov_info"),
+    ("法律法规规定的其他情形", "legacy__denied__other_law"),
+    ("不属于本行政机关公开", "legacy__not_held"),
+    ("申请信息不存在", "legacy__not_exist"),
+    ("告知作出更改补充", "legacy__unclear"),
+    ("告知通过其他途径办理", "legacy__redirected"),
+    ("行政复议数量", "legacy__review__total"),
+    ("行政诉讼数量", "legacy__litigation__total"),
+    ("举报投诉数量", "legacy__complaints"),
+    ("收取的费用", "legacy__fees_wanyuan"),
+];
+
+/// The metrics of a printed 2014–2018 statistics table: each row read as
+/// `label | unit | value` (the unit cell optional), its value the last
+/// number of the row.
+fn stats_table(f: &str) -> Vec<Found> {
+    if !f.contains("收到申请数") && !f.contains("主动公开政府信息数") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut group = "";
+    let mut line_start = 0;
+    for line in f.split('\n') {
+        let at = line_start;
+        line_start += line.len() + 1;
+        if !line.contains('|') {
+            continue;
+        }
+        let cells: Vec<&str> = line
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let (Some(label), Some(last)) = (cells.first(), cells.last()) else {
+            continue;
+        };
+        if cells.len() < 2 {
+            continue;
+        }
+        let Ok(value) = last.parse::<f64>() else {
+            continue;
+        };
+        let key = if ["维持具体行政行为", "被依法纠错", "其他情形数"]
+            .iter()
+            .any(|w| label.contains(w))
+            && !label.contains("法律法规")
+        {
+            let outcome = if label.contains("维持") {
+                "upheld"
+            } else if label.contains("纠错") {
+                "corrected"
+            } else {
+                "other"
+            };
+            match group {
+                "review" => format!("legacy__review__{outcome}"),
+                "litigation" => format!("legacy__litigation__{outcome}"),
+                _ => continue,
+            }
+        } else {
+            let Some(&(_, key)) = STATS_ROWS.iter().find(|(w, _)| label.contains(w)) else {
+                continue;
+            };
+            key.to_string()
+        };
+        if key == "legacy__review__total" {
+            group = "review";
+        } else if key == "legacy__litigation__total" {
+            group = "litigation";
+        }
+        let Some(key) = crate::model::LEGACY_KEYS
+            .iter()
+            .find(|k| k.0 == key)
+            .map(|k| k.0)
+        else {
+            continue;
+        };
+        let unit = cells
+            .get(1)
+            .filter(|u| cells.len() > 2 && u.chars().count() <= 2)
+            .map_or_else(String::new, |u| u.to_string());
+        out.push(Found {
+            key,
+            value,
+            unit,
+            zero: false,
+            qualifier: Qualifier::Exact,
+            start: at,
+            end: at + line.len(),
+        });
+    }
+    out
+}
+
+/// A clause that is only a negation: 无, 本年度无, 暂无, 没有.
+fn is_bare_negation(clause: &str) -> bool {
+    let mut c = clause.trim();
+    for prefix in ["本年度", "本年", "全年", "今年", "年内", "均", "暂"] {
+        c = c.trim_start_matches(prefix);
+    }
+    matches!(c, "无" | "没有" | "未发生" | "无此类情况" | "无此情况")
+}
+
+/// A label (a heading, or the words before a colon) answered by a bare
+/// negation: 依申请公开政府信息收费情况：无 → fees 0; 行政复议及诉讼情况：本年度无 →
+/// both 0. The label states what it is about (…情况, …事项) and holds no
+/// number.
+fn label_zero(f: &str, subject: std::ops::Range<usize>, end: usize, found: &mut Vec<Found>) {
+    let label = &f[subject.clone()];
+    if label.is_empty()
+        || label.len() > 120
+        || !(label.contains("情况") || label.contains("事项"))
+        || label.contains('|')
+    {
+        return;
+    }
+    // A heading's ordinal (三、, 3.) is no number of the label.
+    let body = label.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || "一二三四五六七八九十、.（）() ".contains(c)
+    });
+    if body.contains(|c: char| c.is_ascii_digit()) {
+        return;
+    }
+    let zero = |key: &'static str, unit: &str| Found {
+        key,
+        value: 0.0,
+        unit: unit.to_string(),
+        zero: true,
+        qualifier: Qualifier::Exact,
+        start: subject.start,
+        end,
+    };
+    let cases: Vec<&'static str> = [
+        ("复议", "legacy__review__total"),
+        ("诉讼", "legacy__litigation__total"),
+        ("申诉", "legacy__appeals"),
+        ("举报投诉", "legacy__complaints"),
+        ("投诉举报", "legacy__complaints"),
+    ]
+    .iter()
+    .filter(|(w, _)| body.contains(w))
+    .map(|(_, k)| *k)
+    .collect();
+    if !cases.is_empty() {
+        found.extend(cases.into_iter().map(|k| zero(k, "件")));
+    } else if body.contains("收费") || body.contains("费用") {
+        found.push(zero("legacy__fees_yuan", "元"));
+    } else if body.contains("咨询") {
+        found.push(zero("legacy__consultations", "人次"));
+    } else if body.contains("申请") && !body.contains("不予公开") {
+        found.push(zero("legacy__applications_received", "件"));
     }
 }
 
@@ -867,6 +1119,56 @@ mod tests {
         assert_eq!((c.value, c.qualifier), (25000.0, Qualifier::Approx));
         // No 主动公开 and no section: the channel count is not taken.
         assert!(!m.contains_key("legacy__active_disclosed"));
+    }
+
+    #[test]
+    fn labels_answered_by_a_bare_negation_and_answers_after_the_number() {
+        let m = legacy(
+            "三、依申请公开情况\n全年受理政府信息公开申请5件，其中同意公开3件，另有2件系不属于本机关公开范围的信息。\n四、收费及减免情况：本年度无。\n五、行政复议和行政诉讼情况\n无。\n六、咨询情况：暂无",
+            2013,
+        );
+        assert_eq!(
+            values(&m),
+            vec![
+                ("applications_received".into(), 5.0, false),
+                ("consultations".into(), 0.0, true),
+                ("fees_yuan".into(), 0.0, true),
+                ("granted".into(), 3.0, false),
+                ("litigation__total".into(), 0.0, true),
+                ("not_held".into(), 2.0, false),
+                ("review__total".into(), 0.0, true),
+            ]
+        );
+        // A licence application is no disclosure application; a justice
+        // bureau's own reviews are no reviews about disclosure.
+        let m = legacy(
+            "全年受理行政许可申请1200件。全年办理行政复议案件56件。",
+            2013,
+        );
+        assert!(m.is_empty(), "{:?}", values(&m));
+    }
+
+    #[test]
+    fn the_statistics_table_fills_what_the_prose_leaves_out() {
+        let m = legacy(
+            "全年收到申请12件。\n统计指标 | 单位 | 统计数 |\n主动公开政府信息数(不同渠道和方式公开相同信息计1条) | 条 | 530 |\n(一)收到申请数 | 件 | 11 |\n1.当面申请数 | 件 | 3 |\n2.同意公开答复数 | 件 | 7 |\n四、行政复议数量 | 件 | 2 |\n(一)维持具体行政行为数 | 件 | 2 |\n五、行政诉讼数量 | 件 | 1 |\n(二)被依法纠错数 | 件 | 1 |\n七、依申请公开信息收取的费用 | 万元 | 0.05 |",
+            2016,
+        );
+        assert_eq!(
+            values(&m),
+            vec![
+                ("active_disclosed".into(), 530.0, false),
+                ("applications_by_channel__in_person".into(), 3.0, false),
+                // The prose states it first.
+                ("applications_received".into(), 12.0, false),
+                ("fees_wanyuan".into(), 0.05, false),
+                ("granted".into(), 7.0, false),
+                ("litigation__corrected".into(), 1.0, false),
+                ("litigation__total".into(), 1.0, false),
+                ("review__total".into(), 2.0, false),
+                ("review__upheld".into(), 2.0, false),
+            ]
+        );
     }
 
     #[test]
