@@ -201,6 +201,17 @@ pub fn text_checks(r: &Report) -> Vec<Check> {
     out
 }
 
+/// Adds the `X-TEXT` checks to a report (whose other checks have just
+/// run), and a warning for each that fails.
+pub fn add_text_checks(r: &mut Report) {
+    r.warnings.retain(|w| !w.starts_with("X-TEXT"));
+    let checks = text_checks(r);
+    for c in checks.iter().filter(|c| c.status == CheckStatus::Fail) {
+        r.warnings.push(format!("{}: {}", c.rule, c.detail));
+    }
+    r.checks.extend(checks);
+}
+
 /// What `X-CARRY` needs of a report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Carry {

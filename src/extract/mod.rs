@@ -259,7 +259,7 @@ pub fn extract(doc: Document) -> Result<Extraction> {
         checks,
         warnings,
     };
-    report.checks.extend(crate::panel::text_checks(&report));
+    crate::panel::add_text_checks(&mut report);
     Ok(Extraction { report, text })
 }
 
@@ -315,7 +315,7 @@ pub fn merge_attachment(report: &mut Report, other: &Report, source: &str) {
             taken.join(", ")
         ));
         report.checks = crate::check::run(&mut report.cells);
-        report.checks.extend(crate::panel::text_checks(report));
+        crate::panel::add_text_checks(report);
         if other.template != Template::Unknown {
             report.template = other.template;
         }
