@@ -23,6 +23,9 @@
 //! 公开…N条).
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::decode::normalize::CharIndex;
 use crate::model::{Figure, Legacy, Qualifier, Section};
@@ -176,6 +179,19 @@ const WORDS: &[(&str, &str, Family)] = &[
     ("谘询", "legacy__consultations", Family::Case),
 ];
 
+/// Finds every keyword of [`WORDS`] (overlapping matches: 已主动公开 holds
+/// 主动公开).
+static WORD_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(WORDS.iter().map(|w| w.0)).expect("valid keywords"));
+
+/// Finds the words of [`NOT_THIS_YEAR`].
+static PERIOD_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(NOT_THIS_YEAR).expect("valid words"));
+
+/// Finds the negations of [`NEGATIONS`].
+static NEGATION_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(NEGATIONS).expect("valid words"));
+
 /// Measure words of counts (simplified).
 const COUNT_UNITS: &[&str] = &[
     "件", "条", "宗", "起", "次", "人次", "个", "份", "例", "项", "件次", "篇",
@@ -287,7 +303,7 @@ fn run_end(f: &str, at: usize, stop: fn(char) -> bool) -> usize {
 
 /// Whether `before` (the words before a number) puts it in another period.
 fn other_period(before: &str, year: Option<i32>) -> bool {
-    if NOT_THIS_YEAR.iter().any(|w| before.contains(w)) {
+    if PERIOD_MATCHER.is_match(before) {
         return true;
     }
     // A year other than the report's (2013年的1128条 in a 2014 report).
@@ -349,9 +365,14 @@ fn classify(
         };
     }
     // The keyword nearest the number, longer first where two end together.
+    // Each keyword's last occurrence, in one pass.
+    let mut last: [Option<usize>; WORDS.len()] = [None; WORDS.len()];
+    for m in WORD_MATCHER.find_overlapping_iter(before) {
+        last[m.pattern().as_usize()] = Some(m.start());
+    }
     let mut best: Option<(usize, usize, &'static str, Family)> = None;
-    for &(word, key, family) in WORDS {
-        let Some(at) = before.rfind(word) else {
+    for (&(word, key, family), at) in WORDS.iter().zip(last) {
+        let Some(at) = at else {
             continue;
         };
         let end = at + word.len();
@@ -493,7 +514,16 @@ pub fn extract(
         })
         .collect();
     let mut received_at: Option<(usize, usize, f64, Qualifier, String)> = None;
+    let headings: Vec<(u32, String)> = sections
+        .iter()
+        .map(|s| (s.number, crate::decode::normalize::fold(&s.heading)))
+        .collect();
     for (n, f) in figures.iter().enumerate() {
+        // Counts and amounts only (no shares, durations, areas).
+        let unit = f.unit_simplified.as_str();
+        if unit != "元" && !COUNT_UNITS.contains(&unit) {
+            continue;
+        }
         let (rs, re) = spans[n];
         let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
         let next_start = spans.get(n + 1).map_or(folded.len(), |s| s.0);
@@ -519,14 +549,13 @@ pub fn extract(
         let sentence = &folded[ps..se];
         let heading = f
             .section
-            .and_then(|n| sections.iter().find(|s| s.number == n))
-            .map(|s| crate::decode::normalize::fold(&s.heading))
-            .unwrap_or_default();
+            .and_then(|n| headings.iter().find(|h| h.0 == n))
+            .map_or("", |h| h.1.as_str());
         for (key, at, tail) in classify(
             before,
             after,
             sentence,
-            &heading,
+            heading,
             &f.unit_simplified,
             f.value,
         ) {
@@ -642,18 +671,21 @@ fn all_answered(f: &str, from: usize) -> Option<usize> {
 
 /// Zeros stated by negation, clause by clause.
 fn zero_statements(f: &str, found: &mut Vec<Found>) {
-    let mut start = 0;
-    // The clause before, for a bare 无 after a label (收费情况：无).
-    let mut previous = 0..0;
-    for (i, c) in f.char_indices().chain(std::iter::once((f.len(), '\n'))) {
-        if !is_clause_end(c) {
+    // Only the clauses that hold a negation are read, each once.
+    let mut done = 0;
+    for hit in NEGATION_MATCHER.find_iter(f) {
+        if hit.start() < done {
             continue;
         }
-        let clause = &f[start..i];
-        let at = start;
-        start = i + c.len_utf8();
-        let subject = std::mem::replace(&mut previous, at..i);
+        let at = run_start(f, hit.start(), is_clause_end);
+        let i = run_end(f, hit.start(), is_clause_end);
+        done = i;
+        let clause = &f[at..i];
         if is_bare_negation(clause) {
+            // The clause before, for a bare 无 after a label (收费情况：无).
+            let sep = f[..at].chars().next_back().map_or(0, char::len_utf8);
+            let subject_end = at - sep;
+            let subject = run_start(f, subject_end, is_clause_end)..subject_end;
             label_zero(f, subject, i, found);
             continue;
         }
@@ -807,7 +839,7 @@ const STATS_ROWS: &[(&str, &str)] = &[
 /// `label | unit | value` (the unit cell optional), its value the last
 /// number of the row.
 fn stats_table(f: &str) -> Vec<Found> {
-    if !f.contains("收到申请数") && !f.contains("主动公开政府信息数") {
+    if !super::has(f, "收到申请数") && !super::has(f, "主动公开政府信息数") {
         return Vec::new();
     }
     let mut out = Vec::new();
