@@ -301,6 +301,16 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
         {
             label = format!("{}占比", prev.label);
         }
+        // A total (…514条,总计2401条) is the total of what the figure before
+        // it in the sentence counts.
+        if let Some(total) = total_word(&label)
+            && let Some(prev) = figures.last()
+            && !prev.label.is_empty()
+            && total_word(&prev.label).is_none()
+            && !text[prev_end..f.raw_start].contains(SENTENCE_ENDS)
+        {
+            label = format!("{}{total}", prev.label);
+        }
         let span_start = label_start.min(f.raw_start);
         let span_end = label_end.max(f.raw_end);
         let start = index.char_at(span_start);
@@ -320,7 +330,33 @@ pub fn extract(text: &str, folded: &str, sections: &[Section], index: &CharIndex
         });
         prev_end = f.raw_end;
     }
+    // A figure right before another (6大类30条109项工作任务) counts what the
+    // last of the run names.
+    let mut named_after = vec![false; figures.len()];
+    for i in (0..figures.len().saturating_sub(1)).rev() {
+        let next = &figures[i + 1];
+        // The run's noun follows it (the next figure's label is after its
+        // number, or came down the run): it names this figure too.
+        let after = named_after[i + 1]
+            || (next.text.starts_with(next.raw.as_str()) && next.text != next.raw);
+        let adjacent = found[i + 1].raw_start >= found[i].raw_end
+            && folded[found[i].raw_end..found[i + 1].raw_start]
+                .trim()
+                .is_empty();
+        if (figures[i].label.is_empty() || after) && adjacent && !next.label.is_empty() {
+            figures[i].label = figures[i + 1].label.clone();
+            named_after[i] = after;
+        }
+    }
     figures
+}
+
+/// The total word a label is made of alone (总计, 合计, 共计, 总共), if any.
+fn total_word(label: &str) -> Option<&'static str> {
+    let bare = label.trim_end_matches(['为', '达', '了', ' ']);
+    ["总计", "合计", "共计", "总共"]
+        .into_iter()
+        .find(|w| bare == *w)
 }
 
 fn section_of(sections: &[Section], at: usize) -> Option<u32> {
@@ -1068,6 +1104,24 @@ mod tests {
         assert_eq!(got("共發布資訊12條"), [("共發布資訊".into(), "条".into())]);
         // A share at the start of a sentence names nothing before it.
         assert_eq!(got("占78.5%。"), [("占".into(), "%".into())]);
+        // A total names what the figure before it counts; a run of figures
+        // (4大类15条62项整改措施) what its last one names.
+        assert_eq!(
+            got("网站发布动态信息620条,微信推送信息85条,合计705条。"),
+            [
+                ("网站发布动态信息".into(), "条".into()),
+                ("微信推送信息".into(), "条".into()),
+                ("微信推送信息合计".into(), "条".into()),
+            ]
+        );
+        assert_eq!(
+            got("制定4大类15条62项整改措施。"),
+            [
+                ("整改措施".into(), "大类".into()),
+                ("整改措施".into(), "条".into()),
+                ("整改措施".into(), "项".into()),
+            ]
+        );
     }
 
     #[test]
