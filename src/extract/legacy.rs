@@ -234,7 +234,18 @@ const OTHER_APPLICATIONS: &[&str] = &[
 ];
 
 /// Negations that open a zero statement.
-const NEGATIONS: &[&str] = &["没有", "尚未", "未曾", "无一例", "未", "无"];
+const NEGATIONS: &[&str] = &[
+    "没有",
+    "尚未",
+    "未曾",
+    "无一例",
+    "未",
+    "无",
+    "免费",
+    "均为零",
+    "均为0",
+    "为零",
+];
 
 /// Words that start with a negation but are none (无法, 未来, …).
 const NOT_NEGATIONS: &[&str] = &[
@@ -527,16 +538,28 @@ pub fn extract(
         let (rs, re) = spans[n];
         let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
         let next_start = spans.get(n + 1).map_or(folded.len(), |s| s.0);
-        let cs = run_start(folded, rs, is_clause_end).max(prev_end.min(rs));
+        let clause_start = run_start(folded, rs, is_clause_end);
+        let mut cs = clause_start.max(prev_end.min(rs));
+        // The figure before was inside a note that closes here (…数(…计1条)
+        // 215条): the clause's words before the note name this one.
+        if folded[cs..rs].trim_start().starts_with([')', '）']) {
+            cs = clause_start;
+        }
         let ce = run_end(folded, re, is_clause_end).min(next_start.max(re));
         let ss = run_start(folded, rs, is_sentence_end);
         let se = run_end(folded, re, is_sentence_end);
+        // A number in parentheses is named by the words of its note
+        // (其中网上申请5件 names it; …相同信息计1条 names nothing).
+        let open = folded[cs..rs].matches(['(', '（']).count();
+        let closed = folded[cs..rs].matches([')', '）']).count();
+        if open > closed
+            && let Some(p) = folded[cs..rs].rfind(['(', '（'])
+        {
+            cs += p + folded[cs + p..].chars().next().map_or(1, char::len_utf8);
+        }
         let before = &folded[cs..rs];
         let after = &folded[re..ce];
-        // Another period, or a note in parentheses (…相同信息计1条).
-        let open = before.matches(['(', '（']).count();
-        let closed = before.matches([')', '）']).count();
-        if other_period(before, year) || open > closed {
+        if other_period(before, year) {
             continue;
         }
         // The sentence, and the one before it (其中“同意公开”的4件 follows
@@ -697,7 +720,32 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
         let Some(neg) = first_negation(clause) else {
             continue;
         };
+        // A zero after what it counts (行政复议、行政诉讼案件均为零): the
+        // whole clause is what did not happen.
+        let trailing = ["均为零", "均为0", "为零"]
+            .iter()
+            .any(|w| clause[neg..].starts_with(w));
+        let (neg, end_all) = if trailing {
+            (0, clause.len())
+        } else {
+            (neg, 0)
+        };
         let rest = &clause[neg..];
+        // Free of charge (免费提供, 实行免费): no fee collected.
+        if rest.starts_with("免费") {
+            if ["提供", "申请", "公开"].iter().any(|w| clause.contains(w)) {
+                found.push(Found {
+                    key: "legacy__fees_yuan",
+                    value: 0.0,
+                    unit: "元".to_string(),
+                    zero: true,
+                    qualifier: Qualifier::Exact,
+                    start: at + neg,
+                    end: at + neg + "免费".len(),
+                });
+            }
+            continue;
+        }
         let zero = |key: &'static str, unit: &str, end: usize| Found {
             key,
             value: 0.0,
@@ -705,7 +753,7 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             zero: true,
             qualifier: Qualifier::Exact,
             start: at + neg,
-            end: at + neg + end,
+            end: at + neg + end.max(end_all),
         };
         let mut cases = Vec::new();
         for (word, key) in [
@@ -751,9 +799,13 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
         let receiving = ["收到", "接到", "受理", "接收", "发生", "产生", "出现"]
             .iter()
             .any(|w| {
-                rest[neg_len..]
-                    .trim_start_matches(['曾', '有'])
-                    .starts_with(w)
+                if trailing {
+                    rest.contains(w)
+                } else {
+                    rest[neg_len..]
+                        .trim_start_matches(['曾', '有'])
+                        .starts_with(w)
+                }
             });
         if !receiving {
             continue;
@@ -1178,6 +1230,26 @@ mod tests {
             2013,
         );
         assert!(m.is_empty(), "{:?}", values(&m));
+    }
+
+    #[test]
+    fn notes_free_of_charge_and_zeros_after_what_they_count() {
+        let m = legacy(
+            "共受理政府信息公开申请11件(其中网上申请8件、信函申请3件)。主动公开政府信息数(同一信息多渠道发布计1条)407条。对申请人实行免费提供政府信息。全年涉及政府信息公开的行政复议、行政诉讼案件均为零。",
+            2016,
+        );
+        assert_eq!(
+            values(&m),
+            vec![
+                ("active_disclosed".into(), 407.0, false),
+                ("applications_by_channel__letter".into(), 3.0, false),
+                ("applications_by_channel__online".into(), 8.0, false),
+                ("applications_received".into(), 11.0, false),
+                ("fees_yuan".into(), 0.0, true),
+                ("litigation__total".into(), 0.0, true),
+                ("review__total".into(), 0.0, true),
+            ]
+        );
     }
 
     #[test]
