@@ -402,11 +402,19 @@ fn classify(
             // Received: 申请 in the clause; answered: in the sentence
             // (受理申请6件,答复6件).
             // Not applications for licences, services or aid.
+            // Answered: of applications, not of letters or calls
+            // (办结群众来信1781件): nothing but 申请 between the word and the
+            // number.
             Family::Application => {
                 applications
                     && (key != "legacy__applications_received"
                         || before.contains("申请")
                         || after.contains("申请"))
+                    && (key == "legacy__applications_received"
+                        || rest.contains("申请")
+                        || rest
+                            .trim_matches(['的', '了', '共', '计', '为', '达', '各', '均', ' '])
+                            .is_empty())
                     && !before.contains("依申请公开信息")
                     && !OTHER_APPLICATIONS.iter().any(|w| before.contains(w))
             }
@@ -1177,9 +1185,9 @@ mod tests {
     #[test]
     fn not_metrics() {
         // Information items, other years, running totals, changes, costs,
-        // one kind of information, a table heading.
+        // one kind of information, a table heading, letters answered.
         let m = legacy(
-            "共制作政府信息900条，其中依申请公开信息40条，不予公开信息60条。截至目前历年累计主动公开信息3000条。2011年主动公开信息500条，比上年增加50条。信息公开工作经费支出2万元。未按时答复的申请无。主动公开通知公告35条。行政诉讼未经复议直接起诉。\n结果维持 | 尚未审结 | 总计 | 未经复议\n申请人逾期未按收费通知要求缴纳费用。",
+            "共制作政府信息900条，其中依申请公开信息40条，不予公开信息60条。截至目前历年累计主动公开信息3000条。2011年主动公开信息500条，比上年增加50条。信息公开工作经费支出2万元。未按时答复的申请无。主动公开通知公告35条。行政诉讼未经复议直接起诉。\n结果维持 | 尚未审结 | 总计 | 未经复议\n申请人逾期未按收费通知要求缴纳费用。办理政府信息公开事项时，办结群众来信80件。",
             2012,
         );
         assert!(m.is_empty(), "{:?}", values(&m));
