@@ -289,6 +289,56 @@ fn is_clause_end(c: char) -> bool {
 /// How far (bytes) a clause or sentence is looked for around a number.
 const WINDOW: usize = 300;
 
+/// Where the clauses and sentences of a text end, found in one pass (the
+/// figures of a page would otherwise each scan their neighbourhood).
+struct Breaks {
+    /// Byte offsets of clause-ending characters (sentence ends included).
+    clause: Vec<usize>,
+    /// Byte offsets of sentence-ending characters.
+    sentence: Vec<usize>,
+}
+
+impl Breaks {
+    fn new(f: &str) -> Breaks {
+        let mut clause = Vec::new();
+        let mut sentence = Vec::new();
+        for (i, c) in f.char_indices() {
+            if is_clause_end(c) {
+                clause.push(i);
+                if is_sentence_end(c) {
+                    sentence.push(i);
+                }
+            }
+        }
+        Breaks { clause, sentence }
+    }
+
+    /// Start of the clause (or sentence) holding byte `at`, no further back
+    /// than [`WINDOW`].
+    fn start(f: &str, ends: &[usize], at: usize) -> usize {
+        let floor = at.saturating_sub(WINDOW);
+        let i = ends.partition_point(|&e| e < at);
+        let start = match i.checked_sub(1) {
+            Some(j) => ends[j] + f[ends[j]..].chars().next().map_or(1, char::len_utf8),
+            None => 0,
+        };
+        let mut start = start.max(floor);
+        while !f.is_char_boundary(start) {
+            start += 1;
+        }
+        start
+    }
+
+    /// End of the clause (or sentence) holding byte `at`, no further on
+    /// than [`WINDOW`].
+    fn end(f: &str, ends: &[usize], at: usize) -> usize {
+        let i = ends.partition_point(|&e| e < at);
+        let end = ends.get(i).copied().unwrap_or(f.len());
+        end.min(crate::decode::normalize::floor_boundary(f, at + WINDOW))
+            .max(at)
+    }
+}
+
 /// Start of the run before `at` that `stop` does not end.
 fn run_start(f: &str, at: usize, stop: fn(char) -> bool) -> usize {
     let floor = at.saturating_sub(WINDOW);
@@ -533,6 +583,7 @@ pub fn extract(
         })
         .collect();
     let mut received_at: Option<(usize, usize, f64, Qualifier, String)> = None;
+    let breaks = Breaks::new(folded);
     let headings: Vec<(u32, String)> = sections
         .iter()
         .map(|s| (s.number, crate::decode::normalize::fold(&s.heading)))
@@ -546,16 +597,16 @@ pub fn extract(
         let (rs, re) = spans[n];
         let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
         let next_start = spans.get(n + 1).map_or(folded.len(), |s| s.0);
-        let clause_start = run_start(folded, rs, is_clause_end);
+        let clause_start = Breaks::start(folded, &breaks.clause, rs);
         let mut cs = clause_start.max(prev_end.min(rs));
         // The figure before was inside a note that closes here (…数(…计1条)
         // 215条): the clause's words before the note name this one.
         if folded[cs..rs].trim_start().starts_with([')', '）']) {
             cs = clause_start;
         }
-        let ce = run_end(folded, re, is_clause_end).min(next_start.max(re));
-        let ss = run_start(folded, rs, is_sentence_end);
-        let se = run_end(folded, re, is_sentence_end);
+        let ce = Breaks::end(folded, &breaks.clause, re).min(next_start.max(re));
+        let ss = Breaks::start(folded, &breaks.sentence, rs);
+        let se = Breaks::end(folded, &breaks.sentence, re);
         // A number in parentheses is named by the words of its note
         // (其中网上申请5件 names it; …相同信息计1条 names nothing).
         let open = folded[cs..rs].matches(['(', '（']).count();
@@ -576,7 +627,7 @@ pub fn extract(
             .char_indices()
             .next_back()
             .map_or(0, |(i, _)| i);
-        let ps = run_start(folded, pe, is_sentence_end);
+        let ps = Breaks::start(folded, &breaks.sentence, pe);
         let sentence = &folded[ps..se];
         let heading = f
             .section
