@@ -17,10 +17,12 @@
 //!   (未收到…申请). These carry `explicit_zero`.
 //!
 //! Then: “均已按期答复” after a count of applications makes that count the
-//! answered one too, and a report that never says 主动公开 with a number
-//! gets its active-disclosure count from its active-disclosure section
-//! (that section's 总计/共计 count, or its only count of information
-//! 公开…N条).
+//! answered one too; a report that never says 主动公开 with a number gets
+//! its active-disclosure count from its active-disclosure section (that
+//! section's 总计/共计 count, or its only count of information 公开…N条);
+//! and the rows of a printed 2014–2018 statistics table (收到申请数 | 件 |
+//! 11) fill the metrics the prose does not state. The rules, with their
+//! reasons, are in docs/formats.md (Legacy metrics).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -231,6 +233,16 @@ const OTHER_APPLICATIONS: &[&str] = &[
     "救助",
     "项目",
     "登记",
+];
+
+/// What a zero statement can say did not happen, each its own metric
+/// (没有发生行政复议、行政诉讼和申诉 gives three zeros).
+const CASES: &[(&str, &str)] = &[
+    ("复议", "legacy__review__total"),
+    ("诉讼", "legacy__litigation__total"),
+    ("申诉", "legacy__appeals"),
+    ("举报投诉", "legacy__complaints"),
+    ("投诉举报", "legacy__complaints"),
 ];
 
 /// Negations that open a zero statement.
@@ -815,13 +827,7 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             end: at + neg + end.max(end_all),
         };
         let mut cases = Vec::new();
-        for (word, key) in [
-            ("复议", "legacy__review__total"),
-            ("诉讼", "legacy__litigation__total"),
-            ("申诉", "legacy__appeals"),
-            ("举报投诉", "legacy__complaints"),
-            ("投诉举报", "legacy__complaints"),
-        ] {
+        for &(word, key) in CASES {
             if let Some(p) = rest.find(word) {
                 cases.push((key, p + word.len()));
             }
@@ -1066,17 +1072,11 @@ fn label_zero(f: &str, subject: std::ops::Range<usize>, end: usize, found: &mut 
         start: subject.start,
         end,
     };
-    let cases: Vec<&'static str> = [
-        ("复议", "legacy__review__total"),
-        ("诉讼", "legacy__litigation__total"),
-        ("申诉", "legacy__appeals"),
-        ("举报投诉", "legacy__complaints"),
-        ("投诉举报", "legacy__complaints"),
-    ]
-    .iter()
-    .filter(|(w, _)| body.contains(w))
-    .map(|(_, k)| *k)
-    .collect();
+    let cases: Vec<&'static str> = CASES
+        .iter()
+        .filter(|(w, _)| body.contains(w))
+        .map(|(_, k)| *k)
+        .collect();
     if !cases.is_empty() {
         found.extend(cases.into_iter().map(|k| zero(k, "件")));
     } else if body.contains("收费") || body.contains("费用") {
