@@ -630,7 +630,11 @@ pub fn extract(
         }
         let before = &folded[cs..rs];
         let after = &folded[re..ce];
-        if other_period(before, year) {
+        // A running total up to a date (截至2013年底，累计主动公开…) is no
+        // year's count; 累计 alone (在网站累计主动公开28条) is.
+        let to_date =
+            before.contains("累计") && ["截至", "截止"].iter().any(|w| folded[ss..rs].contains(w));
+        if other_period(before, year) || to_date {
             continue;
         }
         // The sentence, and the one before it (其中“同意公开”的4件 follows
@@ -1238,7 +1242,7 @@ mod tests {
         // Information items, other years, running totals, changes, costs,
         // one kind of information, a table heading, letters answered.
         let m = legacy(
-            "共制作政府信息900条，其中依申请公开信息40条，不予公开信息60条。截至目前历年累计主动公开信息3000条。2011年主动公开信息500条，比上年增加50条。信息公开工作经费支出2万元。未按时答复的申请无。主动公开通知公告35条。行政诉讼未经复议直接起诉。\n结果维持 | 尚未审结 | 总计 | 未经复议\n申请人逾期未按收费通知要求缴纳费用。办理政府信息公开事项时，办结群众来信80件。",
+            "共制作政府信息900条，其中依申请公开信息40条，不予公开信息60条。截至目前历年累计主动公开信息3000条。截至2012年底，全镇累计主动公开政府信息2700条。2011年主动公开信息500条，比上年增加50条。信息公开工作经费支出2万元。未按时答复的申请无。主动公开通知公告35条。行政诉讼未经复议直接起诉。\n结果维持 | 尚未审结 | 总计 | 未经复议\n申请人逾期未按收费通知要求缴纳费用。办理政府信息公开事项时，办结群众来信80件。",
             2012,
         );
         assert!(m.is_empty(), "{:?}", values(&m));
