@@ -562,6 +562,13 @@ fn classify(
     vec![(key, end - len, 0)]
 }
 
+/// Whether the words before a number are only a total word (共计, 合计,
+/// 总计, 共).
+fn total_word_only(before: &str) -> bool {
+    let b = before.trim_matches(['、', ' ', '为', '达', '了']);
+    matches!(b, "共计" | "合计" | "总计" | "共" | "总共" | "累计")
+}
+
 /// Reads the legacy metrics of a report. `figures` are its figures (sorted
 /// by offset), `sections` its sections, `year` the year it covers.
 pub fn extract(
@@ -596,6 +603,8 @@ pub fn extract(
         .collect();
     let mut received_at: Option<(usize, usize, f64, Qualifier, String)> = None;
     let breaks = Breaks::new(folded);
+    // Where the last channel count was read.
+    let mut last_channel: Option<usize> = None;
     let headings: Vec<(u32, String)> = sections
         .iter()
         .map(|s| (s.number, crate::decode::normalize::fold(&s.heading)))
@@ -649,14 +658,26 @@ pub fn extract(
             .section
             .and_then(|n| headings.iter().find(|h| h.0 == n))
             .map_or("", |h| h.1.as_str());
-        for (key, at, tail) in classify(
+        let mut named = classify(
             before,
             after,
             sentence,
             heading,
             &f.unit_simplified,
             f.value,
-        ) {
+        );
+        // A total after channel counts of the same sentence (当面申请3件、
+        // 网上申请5件，共计8件) counts the applications received.
+        if named.is_empty() && total_word_only(before) && last_channel.is_some_and(|at| at >= ss) {
+            named.push(("legacy__applications_received", 0, 0));
+        }
+        if named
+            .iter()
+            .any(|n| n.0.starts_with("legacy__applications_by_channel"))
+        {
+            last_channel = Some(rs);
+        }
+        for (key, at, tail) in named {
             let start = cs + at;
             if key == "legacy__applications_received" && received_at.is_none() {
                 received_at = Some((start, re, f.value, qualifier(f), f.unit.clone()));
@@ -1311,6 +1332,19 @@ mod tests {
                 ("fees_yuan".into(), 0.0, true),
                 ("litigation__total".into(), 0.0, true),
                 ("review__total".into(), 0.0, true),
+            ]
+        );
+        let m = legacy(
+            "全年收到当面申请4件、信函申请2件，合计6件，均已答复。",
+            2016,
+        );
+        assert_eq!(
+            values(&m),
+            vec![
+                ("applications_answered".into(), 6.0, false),
+                ("applications_by_channel__in_person".into(), 4.0, false),
+                ("applications_by_channel__letter".into(), 2.0, false),
+                ("applications_received".into(), 6.0, false),
             ]
         );
     }
