@@ -886,17 +886,26 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             .iter()
             .find(|w| rest.starts_with(*w))
             .map_or(0, |w| w.len());
-        let receiving = ["收到", "接到", "受理", "接收", "发生", "产生", "出现"]
-            .iter()
-            .any(|w| {
-                if trailing {
-                    rest.contains(w)
-                } else {
-                    rest[neg_len..]
-                        .trim_start_matches(['曾', '有'])
-                        .starts_with(w)
-                }
-            });
+        let receiving = [
+            "收到",
+            "接到",
+            "受理",
+            "接收",
+            "发生",
+            "产生",
+            "出现",
+            "依申请",
+        ]
+        .iter()
+        .any(|w| {
+            if trailing {
+                rest.contains(w)
+            } else {
+                rest[neg_len..]
+                    .trim_start_matches(['曾', '有'])
+                    .starts_with(w)
+            }
+        });
         if !receiving {
             continue;
         }
@@ -1333,6 +1342,11 @@ mod tests {
                 ("litigation__total".into(), 0.0, true),
                 ("review__total".into(), 0.0, true),
             ]
+        );
+        let m = legacy("本年度无依申请公开事项。", 2016);
+        assert_eq!(
+            values(&m),
+            vec![("applications_received".into(), 0.0, true)]
         );
         let m = legacy(
             "全年收到当面申请4件、信函申请2件，合计6件，均已答复。",
