@@ -251,7 +251,14 @@ fn sum(parts: &[Option<f64>]) -> Option<f64> {
     parts.iter().copied().sum()
 }
 
-fn compare(rule: String, expected: Option<f64>, actual: Option<f64>, detail: &str) -> Check {
+/// A check of `actual` against `expected`: `na` when either is unknown; a
+/// failure's detail says how far off it is.
+pub(crate) fn compare(
+    rule: String,
+    expected: Option<f64>,
+    actual: Option<f64>,
+    detail: &str,
+) -> Check {
     let status = match (expected, actual) {
         (Some(e), Some(a)) if (e - a).abs() < 1e-6 => CheckStatus::Pass,
         (Some(_), Some(_)) => CheckStatus::Fail,

@@ -338,190 +338,46 @@ pub struct Legacy {
     pub end: usize,
 }
 
-/// The legacy metric keys (docs/formats.md, Legacy metrics): key, unit,
-/// meaning.
-pub const LEGACY_KEYS: [(&str, &str, &str); 37] = [
-    (
-        "legacy__active_disclosed",
-        "条",
-        "information disclosed on the body's own initiative in the year (主动公开政府信息数)",
-    ),
-    (
-        "legacy__applications_received",
-        "件",
-        "applications for disclosure received in the year (收到/受理申请)",
-    ),
-    (
-        "legacy__applications_by_channel__in_person",
-        "件",
-        "of them, made in person (当面申请)",
-    ),
-    (
-        "legacy__applications_by_channel__fax",
-        "件",
-        "of them, by fax (传真申请)",
-    ),
-    (
-        "legacy__applications_by_channel__online",
-        "件",
-        "of them, online (网上/网络申请)",
-    ),
-    (
-        "legacy__applications_by_channel__letter",
-        "件",
-        "of them, by letter (信函申请)",
-    ),
-    (
-        "legacy__applications_by_channel__other",
-        "件",
-        "of them, by other means",
-    ),
-    (
-        "legacy__applications_answered",
-        "件",
-        "applications answered (答复/回复)",
-    ),
-    (
-        "legacy__applications_completed_on_time",
-        "件",
-        "applications completed in time (按时办结)",
-    ),
-    (
-        "legacy__applications_completed_extended",
-        "件",
-        "applications completed after an extension (延期办结)",
-    ),
-    (
-        "legacy__granted",
-        "件",
-        "answered: disclosed (同意公开/予以公开)",
-    ),
-    (
-        "legacy__partial",
-        "件",
-        "answered: partly disclosed (部分公开)",
-    ),
-    (
-        "legacy__already_public",
-        "件",
-        "answered: already public (属于已主动公开范围)",
-    ),
-    (
-        "legacy__denied",
-        "件",
-        "answered: not disclosed (不予公开/不同意公开)",
-    ),
-    (
-        "legacy__denied__state_secret",
-        "件",
-        "not disclosed: state secret (国家秘密)",
-    ),
-    (
-        "legacy__denied__commercial_secret",
-        "件",
-        "not disclosed: commercial secret (商业秘密)",
-    ),
-    (
-        "legacy__denied__privacy",
-        "件",
-        "not disclosed: personal privacy (个人隐私)",
-    ),
-    (
-        "legacy__denied__security_stability",
-        "件",
-        "not disclosed: endangers security or stability (三安全一稳定)",
-    ),
-    (
-        "legacy__denied__not_gov_info",
-        "件",
-        "not disclosed: not government information (不是《条例》所指政府信息)",
-    ),
-    (
-        "legacy__denied__other_law",
-        "件",
-        "not disclosed: other laws and regulations (法律法规规定的其他情形)",
-    ),
-    (
-        "legacy__not_held",
-        "件",
-        "answered: not held by this body (非本机关/不属于本行政机关公开)",
-    ),
-    (
-        "legacy__not_exist",
-        "件",
-        "answered: the information does not exist (信息不存在)",
-    ),
-    (
-        "legacy__unclear",
-        "件",
-        "answered: the request is unclear (申请内容不明确/告知作出更改补充)",
-    ),
-    (
-        "legacy__redirected",
-        "件",
-        "answered: told to use another procedure (告知通过其他途径办理)",
-    ),
-    (
-        "legacy__fees_yuan",
-        "元",
-        "fees charged for disclosure on application (收取费用), as the prose states them",
-    ),
-    (
-        "legacy__fees_wanyuan",
-        "万元",
-        "fees charged, as the 2014–2018 statistics table prints them (依申请公开信息收取的费用)",
-    ),
-    (
-        "legacy__review__total",
-        "件",
-        "administrative reconsiderations about disclosure (行政复议)",
-    ),
-    (
-        "legacy__review__upheld",
-        "件",
-        "reconsiderations: decision upheld (维持)",
-    ),
-    (
-        "legacy__review__corrected",
-        "件",
-        "reconsiderations: decision corrected (纠错)",
-    ),
-    (
-        "legacy__review__other",
-        "件",
-        "reconsiderations: other outcomes",
-    ),
-    (
-        "legacy__litigation__total",
-        "件",
-        "lawsuits about disclosure (行政诉讼)",
-    ),
-    (
-        "legacy__litigation__upheld",
-        "件",
-        "lawsuits: decision upheld or claim rejected (维持/驳回)",
-    ),
-    (
-        "legacy__litigation__corrected",
-        "件",
-        "lawsuits: decision corrected (纠错)",
-    ),
-    (
-        "legacy__litigation__other",
-        "件",
-        "lawsuits: other outcomes",
-    ),
-    (
-        "legacy__complaints",
-        "件",
-        "reports and complaints about disclosure (举报投诉)",
-    ),
-    ("legacy__appeals", "件", "appeals about disclosure (申诉)"),
-    (
-        "legacy__consultations",
-        "人次",
-        "consultations about disclosure (咨询)",
-    ),
+/// The legacy metric keys (docs/formats.md, Legacy metrics, says what each
+/// counts) with their units: the unit of a zero stated in words.
+pub const LEGACY_KEYS: [(&str, &str); 37] = [
+    ("legacy__active_disclosed", "条"),
+    ("legacy__applications_received", "件"),
+    ("legacy__applications_by_channel__in_person", "件"),
+    ("legacy__applications_by_channel__fax", "件"),
+    ("legacy__applications_by_channel__online", "件"),
+    ("legacy__applications_by_channel__letter", "件"),
+    ("legacy__applications_by_channel__other", "件"),
+    ("legacy__applications_answered", "件"),
+    ("legacy__applications_completed_on_time", "件"),
+    ("legacy__applications_completed_extended", "件"),
+    ("legacy__granted", "件"),
+    ("legacy__partial", "件"),
+    ("legacy__already_public", "件"),
+    ("legacy__denied", "件"),
+    ("legacy__denied__state_secret", "件"),
+    ("legacy__denied__commercial_secret", "件"),
+    ("legacy__denied__privacy", "件"),
+    ("legacy__denied__security_stability", "件"),
+    ("legacy__denied__not_gov_info", "件"),
+    ("legacy__denied__other_law", "件"),
+    ("legacy__not_held", "件"),
+    ("legacy__not_exist", "件"),
+    ("legacy__unclear", "件"),
+    ("legacy__redirected", "件"),
+    ("legacy__fees_yuan", "元"),
+    ("legacy__fees_wanyuan", "万元"),
+    ("legacy__review__total", "件"),
+    ("legacy__review__upheld", "件"),
+    ("legacy__review__corrected", "件"),
+    ("legacy__review__other", "件"),
+    ("legacy__litigation__total", "件"),
+    ("legacy__litigation__upheld", "件"),
+    ("legacy__litigation__corrected", "件"),
+    ("legacy__litigation__other", "件"),
+    ("legacy__complaints", "件"),
+    ("legacy__appeals", "件"),
+    ("legacy__consultations", "人次"),
 ];
 
 /// A table row outside the template (a local row such as 其他主动公开文件).

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::check::compare;
 use crate::model::{Check, CheckStatus, Legacy, Report, T3_COLS, format_number};
 
 /// Metrics that mean the same in every era: id, the table cells whose sum
@@ -109,15 +110,19 @@ fn table_value(r: &Report, keys: &[&str]) -> Option<(f64, &'static str)> {
     Some((total, if inferred { "inferred" } else { "number" }))
 }
 
-/// A row of report `r` for `metric`, from a table sum.
-fn row(r: &Report, metric: &str, value: f64, state: &'static str, source: String) -> PanelRow {
+/// A row of report `r` (its agency's canonical name `agency`) for
+/// `metric`, from a table sum.
+fn row(
+    r: &Report,
+    agency: &str,
+    metric: &str,
+    value: f64,
+    state: &'static str,
+    source: String,
+) -> PanelRow {
     PanelRow {
         agency_id: r.agency_id.clone().unwrap_or_default(),
-        agency: r
-            .agency
-            .as_deref()
-            .map(crate::agency::canonical)
-            .unwrap_or_default(),
+        agency: agency.to_string(),
         year: r.year,
         metric: metric.to_string(),
         value,
@@ -130,7 +135,7 @@ fn row(r: &Report, metric: &str, value: f64, state: &'static str, source: String
 }
 
 /// A row of report `r` for `metric`, from the prose.
-fn prose_row(r: &Report, metric: &str, l: &Legacy) -> PanelRow {
+fn prose_row(r: &Report, agency: &str, metric: &str, l: &Legacy) -> PanelRow {
     let state = if l.explicit_zero {
         "stated_zero"
     } else {
@@ -138,6 +143,7 @@ fn prose_row(r: &Report, metric: &str, l: &Legacy) -> PanelRow {
     };
     let mut out = row(
         r,
+        agency,
         metric,
         l.value,
         state,
@@ -149,18 +155,23 @@ fn prose_row(r: &Report, metric: &str, l: &Legacy) -> PanelRow {
 
 /// The panel rows of one report.
 pub fn rows(r: &Report) -> Vec<PanelRow> {
+    let agency = r
+        .agency
+        .as_deref()
+        .map(crate::agency::canonical)
+        .unwrap_or_default();
     let mut out = Vec::new();
     for (metric, keys, legacy) in CROSSWALK {
         if let Some((value, state)) = table_value(r, keys) {
-            out.push(row(r, metric, value, state, keys.join("+")));
+            out.push(row(r, &agency, metric, value, state, keys.join("+")));
         } else if let Some(l) = r.legacy.get(legacy) {
-            out.push(prose_row(r, metric, l));
+            out.push(prose_row(r, &agency, metric, l));
         }
     }
     let crosswalked: Vec<&str> = CROSSWALK.iter().map(|c| c.2).collect();
     for (key, l) in &r.legacy {
         if !crosswalked.contains(&key.as_str()) {
-            out.push(prose_row(r, key, l));
+            out.push(prose_row(r, &agency, key, l));
         }
     }
     out
@@ -178,25 +189,18 @@ pub fn text_checks(r: &Report) -> Vec<Check> {
         if l.qualifier != crate::model::Qualifier::Exact {
             continue;
         }
-        let ok = (table - l.value).abs() < 1e-6;
-        out.push(Check {
-            rule: format!("X-TEXT[{metric}]"),
-            status: if ok {
-                CheckStatus::Pass
-            } else {
-                CheckStatus::Fail
-            },
-            expected: Some(table),
-            actual: Some(l.value),
-            detail: format!(
+        out.push(compare(
+            format!("X-TEXT[{metric}]"),
+            Some(table),
+            Some(l.value),
+            &format!(
                 "the prose states {} ({}); the table ({}) holds {}",
                 format_number(l.value),
                 l.text,
                 keys.join("+"),
                 format_number(table)
             ),
-            other_report: None,
-        });
+        ));
     }
     out
 }
@@ -269,26 +273,18 @@ pub fn carry_checks(carries: &[Carry]) -> Vec<(String, Check)> {
             let (Some(fwd), Some(over)) = (before.forward[i], now.over[i]) else {
                 continue;
             };
-            let ok = (fwd - over).abs() < 1e-6;
-            out.push((
-                now.report_id.clone(),
-                Check {
-                    rule: format!("X-CARRY[{col}]"),
-                    status: if ok {
-                        CheckStatus::Pass
-                    } else {
-                        CheckStatus::Fail
-                    },
-                    expected: Some(fwd),
-                    actual: Some(over),
-                    detail: format!(
-                        "carried over into {year} (上年结转) against carried forward from {} (结转下年度) in report {}",
-                        year - 1,
-                        before.report_id
-                    ),
-                    other_report: Some(before.report_id.clone()),
-                },
-            ));
+            let mut check = compare(
+                format!("X-CARRY[{col}]"),
+                Some(fwd),
+                Some(over),
+                &format!(
+                    "carried over into {year} (上年结转) against carried forward from {} (结转下年度) in report {}",
+                    year - 1,
+                    before.report_id
+                ),
+            );
+            check.other_report = Some(before.report_id.clone());
+            out.push((now.report_id.clone(), check));
         }
     }
     out

@@ -720,10 +720,15 @@ pub fn run(found: Discovered, opts: &Options, progress: Progress) -> Result<Mani
         for s in &all_sinks {
             s.cross_checks(&cross)?;
         }
+        let at: HashMap<String, usize> = digests
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
         for (id, check) in cross.iter().filter(|c| c.1.status == CheckStatus::Fail) {
             counts.checks_failed += 1;
-            if let Some(d) = digests.iter_mut().find(|d| &d.id == id) {
-                d.failed.push(check.rule.clone());
+            if let Some(&i) = at.get(id) {
+                digests[i].failed.push(check.rule.clone());
             }
         }
     }

@@ -288,6 +288,25 @@ struct Found {
     end: usize,
 }
 
+impl Found {
+    /// A zero stated in words, in the metric's own unit.
+    fn zero(key: &'static str, start: usize, end: usize) -> Found {
+        let unit = crate::model::LEGACY_KEYS
+            .iter()
+            .find(|k| k.0 == key)
+            .map_or("", |k| k.1);
+        Found {
+            key,
+            value: 0.0,
+            unit: unit.to_string(),
+            zero: true,
+            qualifier: Qualifier::Exact,
+            start,
+            end,
+        }
+    }
+}
+
 /// Ends a sentence.
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '；' | ';' | '!' | '！' | '?' | '？' | '\n')
@@ -326,7 +345,8 @@ impl Breaks {
     }
 
     /// Start of the clause (or sentence) holding byte `at`, no further back
-    /// than [`WINDOW`].
+    /// than [`WINDOW`]; `ends` is [`Breaks::clause`] or
+    /// [`Breaks::sentence`].
     fn start(f: &str, ends: &[usize], at: usize) -> usize {
         let floor = at.saturating_sub(WINDOW);
         let i = ends.partition_point(|&e| e < at);
@@ -349,29 +369,6 @@ impl Breaks {
         end.min(crate::decode::normalize::floor_boundary(f, at + WINDOW))
             .max(at)
     }
-}
-
-/// Start of the run before `at` that `stop` does not end.
-fn run_start(f: &str, at: usize, stop: fn(char) -> bool) -> usize {
-    let floor = at.saturating_sub(WINDOW);
-    let mut start = at;
-    for (i, c) in f[..at].char_indices().rev() {
-        if i < floor || stop(c) {
-            break;
-        }
-        start = i;
-    }
-    start
-}
-
-/// End of the run after `at` that `stop` does not end.
-fn run_end(f: &str, at: usize, stop: fn(char) -> bool) -> usize {
-    for (n, (i, c)) in f[at..].char_indices().enumerate() {
-        if stop(c) || n * 3 > WINDOW {
-            return at + i;
-        }
-    }
-    f.len()
 }
 
 /// Whether `before` (the words before a number) puts it in another period.
@@ -403,7 +400,7 @@ fn other_period(before: &str, year: Option<i32>) -> bool {
 /// clause up to the number) and after it (`after`, to the clause's end);
 /// `sentence` is its whole sentence. Each key comes with the offset of its
 /// keyword in `before` and how much of `after` the statement takes (the
-/// keyword after the number).
+/// keyword after the number). `unit` is 元 or one of [`COUNT_UNITS`].
 fn classify(
     before: &str,
     after: &str,
@@ -421,9 +418,6 @@ fn classify(
             Some(at) if fee && !spent => vec![("legacy__fees_yuan", at, 0)],
             _ => Vec::new(),
         };
-    }
-    if !COUNT_UNITS.contains(&unit) {
-        return Vec::new();
     }
     let applications = sentence.contains("申请");
     // Review and litigation together: both, when nothing happened.
@@ -461,12 +455,10 @@ fn classify(
                     && !["文件", "规章", "规范性"].iter().any(|w| rest.contains(w))
                     && !before[..at].ends_with("依申请")
             }
-            // Received: 申请 in the clause; answered: in the sentence
-            // (受理申请6件,答复6件).
-            // Not applications for licences, services or aid.
-            // Answered: of applications, not of letters or calls
-            // (办结群众来信1781件): nothing but 申请 between the word and the
-            // number.
+            // Received: 申请 in the clause, not for licences, services or
+            // aid. Answered: 申请 in the sentence (受理申请6件,答复6件),
+            // and nothing but 申请 between the word and the number (not
+            // 办结群众来信1781件).
             Family::Application => {
                 applications
                     && (key != "legacy__applications_received"
@@ -693,13 +685,13 @@ pub fn extract(
             });
         }
     }
-    zero_statements(folded, &mut found);
+    zero_statements(folded, &breaks, &mut found);
     let has = |found: &[Found], key: &str| found.iter().any(|x| x.key == key);
     // 收到申请2件，均已按期回复: the count is the answered count too.
     if let Some((start, end, value, qualifier, unit)) = received_at
         && value > 0.0
         && !has(&found, "legacy__applications_answered")
-        && let Some(done) = all_answered(folded, end)
+        && let Some(done) = all_answered(folded, &breaks, end)
     {
         found.push(Found {
             key: "legacy__applications_answered",
@@ -712,7 +704,7 @@ pub fn extract(
         });
     }
     if !has(&found, "legacy__active_disclosed")
-        && let Some(x) = active_from_section(folded, sections, figures, &spans, index, year)
+        && let Some(x) = active_from_section(folded, &breaks, &headings, figures, &spans, year)
     {
         found.push(x);
     }
@@ -756,16 +748,17 @@ fn qualifier(f: &Figure) -> Qualifier {
 /// After a count of applications ending at `from`: the end of a clause of
 /// the same sentence that says all were answered (均已按期回复,
 /// 全部按时答复, 均及时给予了认真答复).
-fn all_answered(f: &str, from: usize) -> Option<usize> {
-    let end = run_end(f, from, is_sentence_end);
-    let rest = &f[from..end];
-    let mut offset = 0;
-    for clause in rest.split([',', '，', ':', '：']) {
-        let all = ["均", "全部", "都"]
+fn all_answered(f: &str, breaks: &Breaks, from: usize) -> Option<usize> {
+    let end = Breaks::end(f, &breaks.sentence, from);
+    let mut start = from;
+    while start < end {
+        let stop = Breaks::end(f, &breaks.clause, start).min(end);
+        let clause = &f[start..stop];
+        if let Some(a) = ["均", "全部", "都"]
             .iter()
             .filter_map(|w| clause.find(w))
-            .min();
-        if let Some(a) = all {
+            .min()
+        {
             let tail = &clause[a..];
             if let Some(d) = ["答复", "回复", "办结"]
                 .iter()
@@ -774,37 +767,31 @@ fn all_answered(f: &str, from: usize) -> Option<usize> {
                 && !tail[..d].contains('未')
                 && !tail[..d].contains("没有")
             {
-                return Some(from + offset + a + d);
+                return Some(start + a + d);
             }
         }
-        offset += clause.len() + 1;
-        // The separator may be a three-byte comma.
-        if let Some(c) = rest[offset - 1..].chars().next()
-            && c.len_utf8() > 1
-        {
-            offset += c.len_utf8() - 1;
-        }
+        start = stop + f[stop..].chars().next().map_or(1, char::len_utf8);
     }
     None
 }
 
 /// Zeros stated by negation, clause by clause.
-fn zero_statements(f: &str, found: &mut Vec<Found>) {
+fn zero_statements(f: &str, breaks: &Breaks, found: &mut Vec<Found>) {
     // Only the clauses that hold a negation are read, each once.
     let mut done = 0;
     for hit in NEGATION_MATCHER.find_iter(f) {
         if hit.start() < done {
             continue;
         }
-        let at = run_start(f, hit.start(), is_clause_end);
-        let i = run_end(f, hit.start(), is_clause_end);
+        let at = Breaks::start(f, &breaks.clause, hit.start());
+        let i = Breaks::end(f, &breaks.clause, hit.start());
         done = i;
         let clause = &f[at..i];
         if is_bare_negation(clause) {
             // The clause before, for a bare 无 after a label (收费情况：无).
             let sep = f[..at].chars().next_back().map_or(0, char::len_utf8);
             let subject_end = at - sep;
-            let subject = run_start(f, subject_end, is_clause_end)..subject_end;
+            let subject = Breaks::start(f, &breaks.clause, subject_end)..subject_end;
             label_zero(f, subject, i, found);
             continue;
         }
@@ -827,30 +814,15 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             (neg, 0)
         };
         let rest = &clause[neg..];
+        let zero =
+            |key: &'static str, end: usize| Found::zero(key, at + neg, at + neg + end.max(end_all));
         // Free of charge (免费提供, 实行免费): no fee collected.
         if rest.starts_with("免费") {
             if ["提供", "申请", "公开"].iter().any(|w| clause.contains(w)) {
-                found.push(Found {
-                    key: "legacy__fees_yuan",
-                    value: 0.0,
-                    unit: "元".to_string(),
-                    zero: true,
-                    qualifier: Qualifier::Exact,
-                    start: at + neg,
-                    end: at + neg + "免费".len(),
-                });
+                found.push(zero("legacy__fees_yuan", "免费".len()));
             }
             continue;
         }
-        let zero = |key: &'static str, unit: &str, end: usize| Found {
-            key,
-            value: 0.0,
-            unit: unit.to_string(),
-            zero: true,
-            qualifier: Qualifier::Exact,
-            start: at + neg,
-            end: at + neg + end.max(end_all),
-        };
         let mut cases = Vec::new();
         for &(word, key) in CASES {
             if let Some(p) = rest.find(word) {
@@ -859,7 +831,7 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
         }
         if !cases.is_empty() {
             let end = cases.iter().map(|c| c.1).max().unwrap_or(0);
-            found.extend(cases.into_iter().map(|(key, _)| zero(key, "件", end)));
+            found.extend(cases.into_iter().map(|(key, _)| zero(key, end)));
             continue;
         }
         let collected = ["收取", "收费", "收过"]
@@ -872,11 +844,11 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             && !["支出", "缴纳", "交纳"].iter().any(|w| rest.contains(w))
         {
             let end = rest.find("费用").map_or(p, |q| (q + "费用".len()).max(p));
-            found.push(zero("legacy__fees_yuan", "元", end));
+            found.push(zero("legacy__fees_yuan", end));
             continue;
         }
         if let Some(p) = rest.find("咨询").or_else(|| rest.find("谘询")) {
-            found.push(zero("legacy__consultations", "人次", p + "咨询".len()));
+            found.push(zero("legacy__consultations", p + "咨询".len()));
             continue;
         }
         // Applications: the negation is of receiving (未收到…申请,
@@ -926,11 +898,7 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
             .iter()
             .any(|w| between.contains(w));
             if !blocked && between.len() <= 90 && !between.bytes().any(|b| b.is_ascii_digit()) {
-                found.push(zero(
-                    "legacy__applications_received",
-                    "件",
-                    p + "申请".len(),
-                ));
+                found.push(zero("legacy__applications_received", p + "申请".len()));
             }
             continue;
         }
@@ -944,11 +912,7 @@ fn zero_statements(f: &str, found: &mut Vec<Found>) {
                 .iter()
                 .any(|w| rest.contains(w))
         {
-            found.push(zero(
-                "legacy__applications_received",
-                "件",
-                p + "信息公开".len(),
-            ));
+            found.push(zero("legacy__applications_received", p + "信息公开".len()));
         }
     }
 }
@@ -1028,29 +992,26 @@ fn stats_table(f: &str) -> Vec<Found> {
             } else {
                 "other"
             };
-            match group {
-                "review" => format!("legacy__review__{outcome}"),
-                "litigation" => format!("legacy__litigation__{outcome}"),
+            match (group, outcome) {
+                ("review", "upheld") => "legacy__review__upheld",
+                ("review", "corrected") => "legacy__review__corrected",
+                ("review", _) => "legacy__review__other",
+                ("litigation", "upheld") => "legacy__litigation__upheld",
+                ("litigation", "corrected") => "legacy__litigation__corrected",
+                ("litigation", _) => "legacy__litigation__other",
                 _ => continue,
             }
         } else {
             let Some(&(_, key)) = STATS_ROWS.iter().find(|(w, _)| label.contains(w)) else {
                 continue;
             };
-            key.to_string()
+            key
         };
         if key == "legacy__review__total" {
             group = "review";
         } else if key == "legacy__litigation__total" {
             group = "litigation";
         }
-        let Some(key) = crate::model::LEGACY_KEYS
-            .iter()
-            .find(|k| k.0 == key)
-            .map(|k| k.0)
-        else {
-            continue;
-        };
         let unit = cells
             .get(1)
             .filter(|u| cells.len() > 2 && u.chars().count() <= 2)
@@ -1097,28 +1058,20 @@ fn label_zero(f: &str, subject: std::ops::Range<usize>, end: usize, found: &mut 
     if body.contains(|c: char| c.is_ascii_digit()) {
         return;
     }
-    let zero = |key: &'static str, unit: &str| Found {
-        key,
-        value: 0.0,
-        unit: unit.to_string(),
-        zero: true,
-        qualifier: Qualifier::Exact,
-        start: subject.start,
-        end,
-    };
+    let zero = |key: &'static str| Found::zero(key, subject.start, end);
     let cases: Vec<&'static str> = CASES
         .iter()
         .filter(|(w, _)| body.contains(w))
         .map(|(_, k)| *k)
         .collect();
     if !cases.is_empty() {
-        found.extend(cases.into_iter().map(|k| zero(k, "件")));
+        found.extend(cases.into_iter().map(zero));
     } else if body.contains("收费") || body.contains("费用") {
-        found.push(zero("legacy__fees_yuan", "元"));
+        found.push(zero("legacy__fees_yuan"));
     } else if body.contains("咨询") {
-        found.push(zero("legacy__consultations", "人次"));
+        found.push(zero("legacy__consultations"));
     } else if body.contains("申请") && !body.contains("不予公开") {
-        found.push(zero("legacy__applications_received", "件"));
+        found.push(zero("legacy__applications_received"));
     }
 }
 
@@ -1142,28 +1095,25 @@ fn first_negation(clause: &str) -> Option<usize> {
 /// A report that never states 主动公开 with a number: in its section on
 /// active disclosure, the count called 总计/共计/合计, or else its only
 /// count of information made public (…公开…信息N条).
+/// `headings` are the sections' numbers and folded headings.
 fn active_from_section(
     folded: &str,
-    sections: &[Section],
+    breaks: &Breaks,
+    headings: &[(u32, String)],
     figures: &[Figure],
     spans: &[(usize, usize)],
-    index: &CharIndex,
     year: Option<i32>,
 ) -> Option<Found> {
-    let section = sections.iter().find(|s| {
-        let start = index.byte_at(s.start);
-        let line_end = run_end(folded, start, |c| c == '\n');
-        folded[start..line_end].contains("主动公开")
-    })?;
+    let &(section, _) = headings.iter().find(|h| h.1.contains("主动公开"))?;
     let mut totals = Vec::new();
     let mut counts = Vec::new();
     for (n, f) in figures.iter().enumerate() {
-        if f.section != Some(section.number) || f.unit_simplified != "条" {
+        if f.section != Some(section) || f.unit_simplified != "条" {
             continue;
         }
         let (rs, re) = spans[n];
         let prev_end = if n > 0 { spans[n - 1].1 } else { 0 };
-        let cs = run_start(folded, rs, is_clause_end).max(prev_end.min(rs));
+        let cs = Breaks::start(folded, &breaks.clause, rs).max(prev_end.min(rs));
         let before = &folded[cs..rs];
         if other_period(before, year) || before.contains("累计") {
             continue;
